@@ -1,0 +1,35 @@
+# avatar-spool — set-up, build, demo, tests. See README.md.
+SHELL := /bin/bash
+APT_PACKAGES := libcurl4-openssl-dev libpng-dev libsqlite3-dev
+SWIFT ?= swift
+BIN_RELEASE := .build/release/avatar-spool
+
+.PHONY: deps build release demo test bench clean
+
+# Installs the system libraries only when one is missing.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+demo: release
+	bash scripts/demo.sh $(BIN_RELEASE)
+
+test: deps
+	bash scripts/test.sh
+
+bench: release
+	bash scripts/bench.sh $(BIN_RELEASE)
+
+clean:
+	rm -rf .build demo-spool

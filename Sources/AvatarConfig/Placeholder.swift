@@ -1,0 +1,1 @@
+// AvatarConfig: filled in this session.

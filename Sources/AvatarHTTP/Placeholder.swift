@@ -1,0 +1,1 @@
+// AvatarHTTP: filled in this session.

@@ -1,0 +1,1 @@
+// AvatarImaging: filled in this session.

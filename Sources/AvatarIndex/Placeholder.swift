@@ -1,0 +1,1 @@
+// AvatarIndex: filled in this session.

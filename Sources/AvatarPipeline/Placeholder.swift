@@ -1,0 +1,1 @@
+// AvatarPipeline: filled in this session.

@@ -1,0 +1,1 @@
+// AvatarProviders: filled in this session.

@@ -1,0 +1,1 @@
+// AvatarSpool: filled in this session.

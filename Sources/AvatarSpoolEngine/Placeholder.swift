@@ -1,0 +1,1 @@
+// AvatarSpoolEngine: filled in this session.

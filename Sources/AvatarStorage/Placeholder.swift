@@ -1,0 +1,1 @@
+// AvatarStorage: filled in this session.

@@ -1,0 +1,54 @@
+import Foundation
+
+/// Durable whole-file writes: write to a temp name, fsync, rename into place,
+/// fsync the directory. A crash or power cut leaves either the old file or the
+/// new one, never a torn one. Temp names start with `.tmp-` so scans skip them.
+public enum AtomicFile {
+    /// Writes `data` as `name` inside the directory open as `dirfd`.
+    /// - Throws: `SystemError` from open, write, fsync or rename.
+    public static func write(_ data: some ContiguousBytes, to name: String, in dirfd: Int32, dirPath: String = "") throws {
+        let temp = ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))-\(name)"
+        let fd = try Sys.openat(dirfd, temp, O_WRONLY | O_CREAT | O_EXCL)
+        do {
+            try data.withUnsafeBytes { try Sys.writeAll(fd, $0, path: dirPath + "/" + temp) }
+            try Sys.fsync(fd, path: dirPath + "/" + temp)
+            Sys.close(fd)
+        } catch {
+            Sys.close(fd)
+            try? Sys.unlinkat(dirfd, temp)
+            throw error
+        }
+        do {
+            try Sys.renameat(dirfd, temp, dirfd, name)
+        } catch {
+            try? Sys.unlinkat(dirfd, temp)
+            throw error
+        }
+        try Sys.fsync(dirfd, path: dirPath)
+    }
+
+    /// Writes `data` to `path` (a file in an existing directory).
+    public static func write(_ data: some ContiguousBytes, toPath path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let dir = url.deletingLastPathComponent().path
+        let dirfd = try Sys.open(dir, O_RDONLY | O_DIRECTORY)
+        defer { Sys.close(dirfd) }
+        try write(data, to: url.lastPathComponent, in: dirfd, dirPath: dir)
+    }
+
+    /// Reads a regular file relative to `dirfd` without following a symlink,
+    /// refusing more than `limit` bytes. Returns nil when it does not exist.
+    public static func read(_ name: String, in dirfd: Int32, limit: Int = 64 << 20) throws -> [UInt8]? {
+        let fd: Int32
+        do {
+            fd = try Sys.openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
+        } catch let e as SystemError where e.errno == ENOENT {
+            return nil
+        }
+        defer { Sys.close(fd) }
+        let st = try Sys.fstat(fd, path: name)
+        guard (st.st_mode & S_IFMT) == S_IFREG else { throw SystemError("open", path: name, errno: EINVAL) }
+        guard Int(st.st_size) <= limit else { throw SystemError("read", path: name, errno: EFBIG) }
+        return try Sys.readAll(fd, limit: limit, path: name)
+    }
+}

@@ -1,0 +1,2 @@
+// libc is imported here once for the whole target.
+@_exported @preconcurrency import Glibc

@@ -1,0 +1,132 @@
+import CSyscalls
+
+/// Thin wrappers over system calls: each retries EINTR and throws a
+/// `SystemError` naming the call and the path.
+public enum Sys {
+    /// Runs `body` until it stops failing with EINTR.
+    @inline(__always)
+    static func retrying(_ body: () -> Int32) -> Int32 {
+        while true {
+            let r = body()
+            if r == -1 && errno == EINTR { continue }
+            return r
+        }
+    }
+
+    public static func openat(_ dirfd: Int32, _ path: String, _ flags: Int32, _ mode: mode_t = 0o666) throws -> Int32 {
+        let fd = retrying { Glibc.openat(dirfd, path, flags | O_CLOEXEC, mode) }
+        if fd < 0 { throw SystemError("open", path: path) }
+        return fd
+    }
+
+    public static func open(_ path: String, _ flags: Int32, _ mode: mode_t = 0o666) throws -> Int32 {
+        try openat(AT_FDCWD, path, flags, mode)
+    }
+
+    public static func close(_ fd: Int32) {
+        _ = Glibc.close(fd)
+    }
+
+    public static func fsync(_ fd: Int32, path: String = "") throws {
+        if retrying({ Glibc.fsync(fd) }) != 0 { throw SystemError("fsync", path: path) }
+    }
+
+    public static func fstat(_ fd: Int32, path: String = "") throws -> stat {
+        var st = stat()
+        if Glibc.fstat(fd, &st) != 0 { throw SystemError("fstat", path: path) }
+        return st
+    }
+
+    /// lstat relative to a directory; nil when the entry does not exist.
+    public static func lstatat(_ dirfd: Int32, _ path: String) throws -> stat? {
+        var st = stat()
+        if Glibc.fstatat(dirfd, path, &st, AT_SYMLINK_NOFOLLOW) != 0 {
+            if errno == ENOENT { return nil }
+            throw SystemError("fstatat", path: path)
+        }
+        return st
+    }
+
+    public static func mkdirat(_ dirfd: Int32, _ path: String, _ mode: mode_t = 0o777) throws {
+        if Glibc.mkdirat(dirfd, path, mode) != 0 { throw SystemError("mkdir", path: path) }
+    }
+
+    /// Renames without ever replacing the target: renameat2(RENAME_NOREPLACE),
+    /// or link+unlink where the file system lacks the flag (files only).
+    /// - Throws: `SystemError` with EEXIST when the target exists, ENOENT when
+    ///   the source is gone (another process won the rename).
+    public static func renameNoReplace(_ olddirfd: Int32, _ old: String, _ newdirfd: Int32, _ new: String) throws {
+        if retrying({ cs_rename_noreplace(olddirfd, old, newdirfd, new) }) == 0 { return }
+        let err = errno
+        guard err == EINVAL || err == ENOSYS else { throw SystemError("renameat2", path: "\(old) -> \(new)", errno: err) }
+        if Glibc.linkat(olddirfd, old, newdirfd, new, 0) != 0 { throw SystemError("link", path: "\(old) -> \(new)") }
+        if Glibc.unlinkat(olddirfd, old, 0) != 0 { throw SystemError("unlink", path: old) }
+    }
+
+    /// rename(2) relative to directories; replaces the target.
+    public static func renameat(_ olddirfd: Int32, _ old: String, _ newdirfd: Int32, _ new: String) throws {
+        if retrying({ Glibc.renameat(olddirfd, old, newdirfd, new) }) != 0 {
+            throw SystemError("rename", path: "\(old) -> \(new)")
+        }
+    }
+
+    public static func unlinkat(_ dirfd: Int32, _ path: String, directory: Bool = false) throws {
+        if Glibc.unlinkat(dirfd, path, directory ? AT_REMOVEDIR : 0) != 0 {
+            if errno == ENOENT { return }
+            throw SystemError("unlink", path: path)
+        }
+    }
+
+    /// Takes an exclusive flock without waiting. Returns false when another
+    /// process holds it.
+    public static func tryLock(_ fd: Int32, path: String = "") throws -> Bool {
+        if retrying({ cs_flock(fd, LOCK_EX | LOCK_NB) }) == 0 { return true }
+        if errno == EWOULDBLOCK { return false }
+        throw SystemError("flock", path: path)
+    }
+
+    /// Reads the whole of an open file, refusing more than `limit` bytes.
+    public static func readAll(_ fd: Int32, limit: Int, path: String = "") throws -> [UInt8] {
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { buf in
+                Glibc.read(fd, buf.baseAddress, buf.count)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw SystemError("read", path: path)
+            }
+            if n == 0 { return out }
+            out.append(contentsOf: chunk[0..<n])
+            if out.count > limit { throw SystemError("read", path: path, errno: EFBIG) }
+        }
+    }
+
+    /// Writes all of `bytes`, looping over short writes.
+    public static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String = "") throws {
+        var offset = 0
+        while offset < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw SystemError("write", path: path)
+            }
+            offset += n
+        }
+    }
+
+    /// Names in a directory (without "." and ".."), unsorted.
+    public static func listDirectory(_ path: String) throws -> [String] {
+        guard let dir = opendir(path) else { throw SystemError("opendir", path: path) }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+}

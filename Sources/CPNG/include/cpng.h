@@ -1,0 +1,26 @@
+#ifndef CPNG_H
+#define CPNG_H
+#include <stddef.h>
+#include <stdint.h>
+
+/// Decodes a PNG held in memory into 8-bit RGBA (palette, grey, 16-bit and
+/// RGB inputs are expanded). Uses libpng's simplified API, which guards itself
+/// with setjmp. On success returns 0 and sets *out_pixels (free with
+/// cpng_free), *width, *height. On failure returns -1 and copies libpng's
+/// message into msg (msg_len bytes at most).
+int cpng_decode_rgba(const uint8_t *data, size_t size, size_t max_pixels,
+                     uint8_t **out_pixels, uint32_t *width, uint32_t *height,
+                     char *msg, size_t msg_len);
+
+/// Encodes 8-bit pixels (channels 3 = RGB, 4 = RGBA) with the low-level API
+/// so compression level and filters can be chosen; the whole encode runs in
+/// this function under its own setjmp, so a libpng error never longjmps
+/// across Swift frames. On success returns 0 and sets *out (free with
+/// cpng_free) and *out_size; on failure returns -1 with msg set.
+int cpng_encode(const uint8_t *pixels, uint32_t width, uint32_t height, int channels,
+                int compression_level, uint8_t **out, size_t *out_size,
+                char *msg, size_t msg_len);
+
+void cpng_free(void *p);
+
+#endif

@@ -1,0 +1,11 @@
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include "csyscalls.h"
+
+int cs_rename_noreplace(int olddirfd, const char *oldpath, int newdirfd, const char *newpath) {
+    return renameat2(olddirfd, oldpath, newdirfd, newpath, RENAME_NOREPLACE);
+}
+
+int cs_flock(int fd, int operation) { return flock(fd, operation); }
