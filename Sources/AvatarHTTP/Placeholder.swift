@@ -1,1 +1,0 @@
-// AvatarHTTP: filled in this session.
