@@ -34,11 +34,11 @@ let package = Package(
         .target(name: "AvatarConfig", dependencies: ["AvatarSystem"], swiftSettings: strict),
 
         // floor 2: what the pipeline needs, as protocols
-        .target(name: "AvatarDomain", dependencies: ["AvatarTask"], swiftSettings: strict),
+        .target(name: "AvatarDomain", dependencies: ["AvatarTask", "AvatarSystem"], swiftSettings: strict),
 
         // floor 3
         .target(name: "AvatarSpoolEngine", dependencies: [
-            "AvatarSystem", "AvatarTask", .product(name: "Logging", package: "swift-log"),
+            "AvatarSystem", "AvatarTask", "AvatarDomain", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "AvatarStorage", dependencies: [
             "AvatarDomain", "AvatarHTTP", "AvatarSystem", .product(name: "Logging", package: "swift-log"),

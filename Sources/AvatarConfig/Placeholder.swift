@@ -1,1 +1,0 @@
-// AvatarConfig: filled in this session.

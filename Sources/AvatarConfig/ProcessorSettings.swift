@@ -1,0 +1,49 @@
+import Foundation
+
+/// The processor's own settings (providers and stores read theirs).
+public struct ProcessorSettings: Sendable {
+    public var spool: String
+    /// Seconds between full rescans of pending/ and orphan checks (WORKER_INTERVAL).
+    public var workerInterval: Double
+    /// Data-provider requests at once (MULTITHREAD_FLOWISE).
+    public var dataConcurrency: Int
+    /// Personas in their image steps at once (IMAGE_CONCURRENCY).
+    public var imageConcurrency: Int
+    /// Tasks worked on at once (TASK_CONCURRENCY).
+    public var taskConcurrency: Int
+    /// Seconds a file that does not parse may still be being written (AVATAR_SETTLE_SECONDS).
+    public var settleSeconds: Double
+    /// Seconds in-flight steps get after SIGTERM (AVATAR_GRACE).
+    public var grace: Double
+    /// umask for new files and folders (AVATAR_UMASK, octal; default 027: 0640 / 0750).
+    public var umask: UInt32
+    public var dataProvider: String
+    public var imageProvider: String
+    public var keyPrefix: String
+    public var trimTolerance: Int
+
+    public init(_ s: Settings) throws {
+        spool = s["AVATAR_SPOOL_DIR"] ?? "./spool"
+        workerInterval = try s.double("WORKER_INTERVAL", default: 30, range: 0.1...86400)
+        dataConcurrency = try s.int("MULTITHREAD_FLOWISE", default: 5, range: 1...256)
+        imageConcurrency = try s.int("IMAGE_CONCURRENCY", default: 4, range: 1...256)
+        taskConcurrency = try s.int("TASK_CONCURRENCY", default: 4, range: 1...256)
+        settleSeconds = try s.double("AVATAR_SETTLE_SECONDS", default: 5, range: 0...3600)
+        grace = try s.double("AVATAR_GRACE", default: 20, range: 0...3600)
+        let rawUmask = s["AVATAR_UMASK"] ?? "027"
+        guard let mask = UInt32(rawUmask, radix: 8), mask <= 0o777 else {
+            throw SettingsError(variable: "AVATAR_UMASK", message: "must be an octal mask such as 027, got '\(rawUmask)'")
+        }
+        umask = mask
+        dataProvider = (s["AVATAR_DATA_PROVIDER"] ?? "builtin").lowercased()
+        imageProvider = (s["AVATAR_IMAGE_PROVIDER"] ?? "builtin").lowercased()
+        guard ["builtin", "flowise", "openai"].contains(dataProvider) else {
+            throw SettingsError(variable: "AVATAR_DATA_PROVIDER", message: "must be builtin, flowise or openai, got '\(dataProvider)'")
+        }
+        guard ["builtin", "openai"].contains(imageProvider) else {
+            throw SettingsError(variable: "AVATAR_IMAGE_PROVIDER", message: "must be builtin or openai, got '\(imageProvider)'")
+        }
+        keyPrefix = s["S3_KEY_PREFIX"] ?? "avatars"
+        trimTolerance = try s.int("AVATAR_TRIM_TOLERANCE", default: 10, range: 0...255)
+    }
+}

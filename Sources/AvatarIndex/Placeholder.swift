@@ -1,1 +1,0 @@
-// AvatarIndex: filled in this session.

@@ -1,0 +1,125 @@
+import Foundation
+import GRDB
+
+/// The derived SQLite index (WAL). The folders are the truth: every write
+/// here replaces a task's rows with what its folder says, and `rebuild`
+/// makes the whole index anew from the folders.
+public final class SpoolIndex: Sendable {
+    public let path: String
+    private let pool: DatabasePool
+
+    /// Opens (creating and migrating) the index at `path`.
+    /// - Throws: GRDB's `DatabaseError` when SQLite cannot open or migrate it.
+    public init(path: String) throws {
+        self.path = path
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        config.foreignKeysEnabled = true
+        config.label = "avatar-spool.index"
+        pool = try DatabasePool(path: path, configuration: config)
+        try IndexSchema.migrator.migrate(pool)
+    }
+
+    /// True when the index file is gone from disk (deleted while we run).
+    public var isDeleted: Bool { !FileManager.default.fileExists(atPath: path) }
+
+    /// Replaces one task's rows.
+    public func sync(_ task: IndexedTask) async throws {
+        try await pool.write { db in try Self.upsert(task, db) }
+    }
+
+    /// Replaces every row with `tasks` (reindex).
+    public func rebuild(_ tasks: [IndexedTask]) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM generation_results; DELETE FROM generation_tasks;")
+            for task in tasks { try Self.upsert(task, db) }
+        }
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        return f.string(from: date)
+    }
+
+    private static func upsert(_ t: IndexedTask, _ db: Database) throws {
+        let now = timestamp(Date())
+        try db.execute(sql: """
+            INSERT INTO generation_tasks (task_id, status, count, persona_params, image_params,
+                completed_personas, failed_personas, current_step, error_log, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(task_id) DO UPDATE SET status = excluded.status, count = excluded.count,
+                persona_params = excluded.persona_params, image_params = excluded.image_params,
+                completed_personas = excluded.completed_personas, failed_personas = excluded.failed_personas,
+                current_step = excluded.current_step, error_log = excluded.error_log,
+                created_at = excluded.created_at, updated_at = excluded.updated_at
+            """, arguments: [t.taskID, t.status, t.count, t.personaParams, t.imageParams, t.completedPersonas,
+                             t.failedPersonas, t.currentStep, t.errorLog, timestamp(t.createdAt), now])
+        guard let rowID = try Int64.fetchOne(db, sql: "SELECT id FROM generation_tasks WHERE task_id = ?",
+                                             arguments: [t.taskID]) else { return }
+        let keep = t.results.map(\.personaIndex)
+        try db.execute(sql: "DELETE FROM generation_results WHERE task_id = ? AND persona_index NOT IN (\(keep.map(String.init).joined(separator: ",")))",
+                       arguments: [rowID])
+        for r in t.results {
+            let urls = (0..<4).map { $0 < r.imageURLs.count ? r.imageURLs[$0] : nil }
+            let args: [(any DatabaseValueConvertible)?] = [
+                rowID, r.personaIndex, r.firstname, r.lastname, r.gender, r.age, r.country, r.city,
+                r.occupation, r.bio, r.imagePrompt, r.status, r.error, r.baseImageURL,
+                urls[0], urls[1], urls[2], urls[3], now, now,
+            ]
+            try db.execute(sql: """
+                INSERT INTO generation_results (task_id, persona_index, firstname, lastname, gender, age, country,
+                    city, occupation, bio, image_prompt, status, error, base_image_url, image_1_url, image_2_url,
+                    image_3_url, image_4_url, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(task_id, persona_index) DO UPDATE SET firstname = excluded.firstname,
+                    lastname = excluded.lastname, gender = excluded.gender, age = excluded.age,
+                    country = excluded.country, city = excluded.city, occupation = excluded.occupation,
+                    bio = excluded.bio, image_prompt = excluded.image_prompt, status = excluded.status,
+                    error = excluded.error, base_image_url = excluded.base_image_url,
+                    image_1_url = excluded.image_1_url, image_2_url = excluded.image_2_url,
+                    image_3_url = excluded.image_3_url, image_4_url = excluded.image_4_url,
+                    updated_at = excluded.updated_at
+                """, arguments: StatementArguments(args))
+        }
+    }
+
+    /// Every task with its results, ordered, without the update times:
+    /// what `reindex` must reproduce (used by tests and `status --json`).
+    public func dump() async throws -> [[String: String]] {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT t.task_id, t.status, t.count, t.completed_personas, t.failed_personas, t.error_log,
+                       r.persona_index, r.firstname, r.lastname, r.status AS persona_status, r.error,
+                       r.base_image_url, r.image_1_url, r.image_2_url, r.image_3_url, r.image_4_url
+                FROM generation_tasks t LEFT JOIN generation_results r ON r.task_id = t.id
+                ORDER BY t.task_id, r.persona_index
+                """)
+            return rows.map(Self.strings)
+        }
+    }
+
+    /// Runs a read-only SQL query (tests, operators' checks).
+    public func query(_ sql: String, _ arguments: [String] = []) async throws -> [[String: String]] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(Self.strings)
+        }
+    }
+
+    /// A row as column → text ("NULL" for null).
+    static func strings(_ row: Row) -> [String: String] {
+        var d: [String: String] = [:]
+        for (column, value) in row {
+            switch value.storage {
+            case .null: d[column] = "NULL"
+            case .int64(let i): d[column] = String(i)
+            case .double(let x): d[column] = String(x)
+            case .string(let s): d[column] = s
+            case .blob(let b): d[column] = "<\(b.count) bytes>"
+            }
+        }
+        return d
+    }
+}

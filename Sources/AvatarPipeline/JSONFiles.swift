@@ -1,0 +1,25 @@
+import AvatarDomain
+import Foundation
+
+/// Codable values as the files of a task folder: pretty, sorted keys, a
+/// final newline, so diffs and `cat` read well.
+enum JSONFiles {
+    static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return Array(try encoder.encode(value)) + [0x0A]
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ bytes: [UInt8]) throws -> T {
+        try JSONDecoder().decode(type, from: Data(bytes))
+    }
+
+    static func read<T: Decodable>(_ type: T.Type, _ path: String, in ws: TaskWorkspace) async throws -> T? {
+        guard let bytes = try await ws.read(path) else { return nil }
+        return try decode(type, bytes)
+    }
+
+    static func write<T: Encodable>(_ value: T, _ path: String, in ws: TaskWorkspace) async throws {
+        try await ws.write(path, try encode(value))
+    }
+}

@@ -1,0 +1,58 @@
+import AvatarDomain
+import AvatarSystem
+import AvatarTask
+import Foundation
+import Logging
+
+/// Everything the pipeline needs, handed in by the composition root.
+public struct PipelineContext: Sendable {
+    public var personas: any PersonaProvider
+    public var images: any ImageProvider
+    public var store: any ObjectStore
+    /// At most MULTITHREAD_FLOWISE data-provider requests at once, across tasks.
+    public var dataLimiter: AsyncLimiter
+    /// At most IMAGE_CONCURRENCY personas in their image steps at once, across tasks.
+    public var imageLimiter: AsyncLimiter
+    /// The first part of every object key ("avatars").
+    public var keyPrefix: String
+    /// Trim tolerance for step 5.
+    public var trimTolerance: Int
+    /// Turns task.json into a spec (for snapshots).
+    public var parse: @Sendable ([UInt8]) -> TaskSpec?
+    /// Called after every transition and every finished persona (the index).
+    public var onProgress: @Sendable (TaskWorkspace) async -> Void
+    /// Set when the processor is shutting down: no new step starts.
+    public var stopping: StopFlag
+    public var logger: Logger
+
+    public init(personas: any PersonaProvider, images: any ImageProvider, store: any ObjectStore,
+                dataLimiter: AsyncLimiter, imageLimiter: AsyncLimiter, keyPrefix: String = "avatars",
+                trimTolerance: Int = 10, parse: @escaping @Sendable ([UInt8]) -> TaskSpec?,
+                onProgress: @escaping @Sendable (TaskWorkspace) async -> Void = { _ in },
+                stopping: StopFlag = StopFlag(), logger: Logger) {
+        self.personas = personas
+        self.images = images
+        self.store = store
+        self.dataLimiter = dataLimiter
+        self.imageLimiter = imageLimiter
+        self.keyPrefix = keyPrefix
+        self.trimTolerance = trimTolerance
+        self.parse = parse
+        self.onProgress = onProgress
+        self.stopping = stopping
+        self.logger = logger
+    }
+}
+
+/// A flag raised once, read from anywhere.
+public final class StopFlag: @unchecked Sendable {
+    // Confinement: `raised` only under `lock`.
+    private let lock = NSLock()
+    private var raised = false
+    public init() {}
+    public var isRaised: Bool { lock.withLock { raised } }
+    public func raise() { lock.withLock { raised = true } }
+}
+
+/// Thrown when a step is not started because the processor is stopping.
+public struct Stopping: Error {}

@@ -1,1 +1,0 @@
-// AvatarPipeline: filled in this session.

@@ -1,0 +1,85 @@
+import AvatarDomain
+import Foundation
+
+/// `result.json`: every persona, its data, local paths, public URLs, token
+/// usage and errors. Paths are relative to the task folder, which moves.
+public struct ResultManifest: Codable, Sendable {
+    public struct Providers: Codable, Sendable {
+        public var data: String
+        public var images: String
+        public var storage: String
+    }
+
+    public struct Entry: Codable, Sendable {
+        public var index: Int
+        public var status: String
+        public var persona: Persona?
+        public var prompt: String?
+        public var files: [String: [String]]
+        public var urls: PersonaURLs
+        public var usage: PersonaUsage?
+        public var error: PersonaFailure?
+    }
+
+    public var taskID: String
+    public var status: String
+    public var count: Int
+    public var succeeded: Int
+    public var failed: Int
+    public var providers: Providers
+    public var usage: ImageUsage
+    public var personas: [Entry]
+    public var finishedAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case taskID = "task_id", status, count, succeeded, failed, providers, usage, personas
+        case finishedAt = "finished_at"
+    }
+
+    init(snapshot: TaskSnapshot, status: TaskStage, providers: Providers, now: Date = Date()) {
+        taskID = snapshot.taskID
+        self.status = status.rawValue
+        count = snapshot.total
+        succeeded = snapshot.succeeded
+        failed = snapshot.failed
+        self.providers = providers
+        var total = ImageUsage(inputTokens: 0, outputTokens: 0, totalTokens: 0)
+        for u in snapshot.personas.compactMap(\.usage) {
+            for x in [u.base, u.grid].compactMap({ $0 }) {
+                total.inputTokens += x.inputTokens
+                total.outputTokens += x.outputTokens
+                total.totalTokens += x.totalTokens
+            }
+        }
+        usage = total
+        personas = snapshot.personas.map { p in
+            let f = PersonaFiles(p.index)
+            var files: [String: [String]] = [:]
+            if p.hasBase { files["base"] = [f.base] }
+            if p.hasGrid { files["grid"] = [f.grid] }
+            if p.imageCount > 0 { files["images"] = Array(f.images.prefix(p.imageCount)) }
+            return Entry(index: p.index, status: p.state.rawValue, persona: p.persona, prompt: p.prompt,
+                         files: files, urls: p.urls, usage: p.usage, error: p.failure)
+        }
+        finishedAt = ISO8601DateFormatter().string(from: now)
+    }
+}
+
+/// A task's `error.json` after the pipeline ran: what failed, where, why.
+public struct TaskErrorReport: Codable, Sendable {
+    public var taskID: String
+    public var stage: String
+    public var message: String
+    public var failures: [PersonaFailure]
+
+    enum CodingKeys: String, CodingKey {
+        case taskID = "task_id", stage, message, failures
+    }
+
+    public init(taskID: String, stage: String, message: String, failures: [PersonaFailure]) {
+        self.taskID = taskID
+        self.stage = stage
+        self.message = message
+        self.failures = failures
+    }
+}

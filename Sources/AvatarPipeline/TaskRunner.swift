@@ -1,0 +1,73 @@
+import AvatarDomain
+import AvatarTask
+import Foundation
+import Logging
+
+/// Runs one claimed task from wherever its files say it is to `completed`
+/// or `failed` (DESIGN.md §3). Every remote result is on disk before the
+/// next step, so a run after a crash starts at the first missing file.
+public struct TaskRunner: Sendable {
+    public let context: PipelineContext
+
+    public init(context: PipelineContext) {
+        self.context = context
+    }
+
+    /// - Returns: the terminal stage, or nil when it stopped early (shutdown).
+    /// - Throws: when the task folder itself cannot be written (disk full,
+    ///   read-only): the processor decides what to do with the task.
+    @discardableResult
+    public func run(_ ws: TaskWorkspace, spec: TaskSpec) async throws -> TaskStage? {
+        do {
+            if ws.stage == .generatingData {
+                try await DataStage(context: context).run(ws, spec: spec)
+                try await ws.transition(to: .dataGenerated)
+                await context.onProgress(ws)
+            }
+            var snapshot = try await TaskSnapshot.read(from: ws, parse: context.parse)
+            if snapshot.personas.contains(where: { $0.persona == nil && $0.failure == nil }) {
+                // Back from `retry` with data missing: the data stage first.
+                try await ws.transition(to: .generatingData)
+                return try await run(ws, spec: spec)
+            }
+            if spec.images.enabled && snapshot.personas.contains(where: { $0.state == .inProgress }) {
+                if ws.stage != .generatingImages {
+                    try await ws.transition(to: .generatingImages)
+                    await context.onProgress(ws)
+                }
+                try await ImageStage(context: context).run(ws, spec: spec, snapshot: snapshot)
+                snapshot = try await TaskSnapshot.read(from: ws, parse: context.parse)
+            }
+            return try await finish(ws, snapshot: snapshot)
+        } catch is Stopping {
+            context.logger.notice("[Task \(ws.taskID)] stopping: checkpoints written, resumes at the next start")
+            return nil
+        } catch is CancellationError {
+            return nil
+        }
+    }
+
+    /// Writes result.json (and error.json where something failed), then the
+    /// final rename: completed when at least one persona succeeded.
+    private func finish(_ ws: TaskWorkspace, snapshot: TaskSnapshot) async throws -> TaskStage {
+        let final: TaskStage = snapshot.succeeded > 0 ? .completed : .failed
+        let providers = ResultManifest.Providers(data: context.personas.name, images: context.images.name,
+                                                 storage: context.store.name)
+        try await JSONFiles.write(ResultManifest(snapshot: snapshot, status: final, providers: providers),
+                                  TaskFiles.result, in: ws)
+        let failures = snapshot.personas.compactMap(\.failure)
+        if failures.isEmpty {
+            try ws.remove(TaskFiles.error)
+        } else {
+            let message = final == .failed
+                ? "no persona succeeded (\(failures.count) of \(snapshot.total) failed); first: \(failures[0].message)"
+                : "\(failures.count) of \(snapshot.total) personas failed"
+            try await JSONFiles.write(TaskErrorReport(taskID: ws.taskID, stage: "pipeline", message: message,
+                                                      failures: failures), TaskFiles.error, in: ws)
+        }
+        try await ws.transition(to: final)
+        context.logger.info("[Task \(ws.taskID)] \(final.rawValue): \(snapshot.succeeded) of \(snapshot.total) personas succeeded")
+        await context.onProgress(ws)
+        return final
+    }
+}

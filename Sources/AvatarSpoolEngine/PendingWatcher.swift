@@ -1,0 +1,102 @@
+import AvatarSystem
+import Foundation
+import Logging
+
+/// What the watcher saw in pending/.
+public enum WatchEvent: Sendable, Equatable {
+    /// A file was closed after writing or moved in: look at it now.
+    case ready(String)
+    /// A name appeared (a WinSCP-style hard link raises only this): look at
+    /// it once it has had time to settle.
+    case created(String)
+    /// Events were lost (IN_Q_OVERFLOW): scan the whole folder.
+    case rescan
+}
+
+/// inotify on pending/, read on a dedicated thread (never the cooperative
+/// pool), delivered as an AsyncStream. Watches IN_CLOSE_WRITE and
+/// IN_MOVED_TO, plus IN_CREATE for a delayed check.
+public final class PendingWatcher: @unchecked Sendable {
+    // Confinement: `fd` is immutable after init; `stopped` is guarded by `lock`.
+    private let fd: Int32
+    private let lock = NSLock()
+    private var stopped = false
+    public let events: AsyncStream<WatchEvent>
+    private let continuation: AsyncStream<WatchEvent>.Continuation
+
+    /// - Throws: `SystemError` from inotify_init1 or inotify_add_watch.
+    public init(directory: String, logger: Logger) throws {
+        fd = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
+        if fd < 0 { throw SystemError("inotify_init1", path: directory) }
+        let mask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE)
+        if inotify_add_watch(fd, directory, mask) < 0 {
+            let err = SystemError("inotify_add_watch", path: directory)
+            Glibc.close(fd)
+            throw err
+        }
+        (events, continuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(65536))
+        let thread = Thread { [self] in self.loop(logger: logger) }
+        thread.name = "avatar-inotify"
+        thread.start()
+    }
+
+    private var isStopped: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return stopped
+    }
+
+    public func stop() {
+        lock.lock()
+        stopped = true
+        lock.unlock()
+    }
+
+    private func loop(logger: Logger) {
+        // Aligned for inotify_event: 4-byte fields, names padded by the kernel.
+        let capacity = 64 * 1024
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 8)
+        defer {
+            buffer.deallocate()
+            Glibc.close(fd)
+            continuation.finish()
+        }
+        var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        while !isStopped {
+            let ready = poll(&pfd, 1, 250)
+            if ready <= 0 { continue }
+            let n = read(fd, buffer, capacity)
+            if n <= 0 {
+                if n < 0 && (errno == EAGAIN || errno == EINTR) { continue }
+                logger.error("inotify read failed: \(String(cString: strerror(errno)))")
+                continuation.yield(.rescan)
+                return
+            }
+            var offset = 0
+            while offset + 16 <= n {
+                let mask = buffer.load(fromByteOffset: offset + 4, as: UInt32.self)
+                let len = Int(buffer.load(fromByteOffset: offset + 12, as: UInt32.self))
+                var name = ""
+                if len > 0 {
+                    // The name is NUL-padded over `len` bytes.
+                    let bytes = UnsafeRawBufferPointer(start: buffer + offset + 16, count: min(len, n - offset - 16))
+                    name = String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                offset += 16 + len
+                if mask & UInt32(IN_Q_OVERFLOW) != 0 {
+                    // wd is -1 here and there is no name: scan everything.
+                    continuation.yield(.rescan)
+                } else if mask & UInt32(IN_IGNORED) != 0 {
+                    logger.error("pending/ is no longer watched (removed or unmounted); relying on rescans")
+                    return
+                } else if !name.isEmpty {
+                    if mask & UInt32(IN_CREATE) != 0 {
+                        continuation.yield(.created(name))
+                    } else {
+                        continuation.yield(.ready(name))
+                    }
+                }
+            }
+        }
+    }
+}

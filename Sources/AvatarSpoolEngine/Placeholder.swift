@@ -1,1 +1,0 @@
-// AvatarSpoolEngine: filled in this session.

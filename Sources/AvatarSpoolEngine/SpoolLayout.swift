@@ -1,0 +1,49 @@
+import AvatarDomain
+import AvatarSystem
+import Foundation
+
+/// Where everything lives in a spool (DESIGN.md §2).
+public struct SpoolLayout: Sendable {
+    /// Absolute path of the spool folder.
+    public let root: String
+
+    public init(root: String) {
+        let absolute = root.hasPrefix("/") ? root : FileManager.default.currentDirectoryPath + "/" + root
+        self.root = URL(fileURLWithPath: absolute).standardizedFileURL.path
+    }
+
+    public var tmp: String { root + "/tmp" }
+    public var indexPath: String { root + "/index.sqlite" }
+    public var objects: String { root + "/objects" }
+
+    public func folder(_ stage: TaskStage) -> String { root + "/" + stage.rawValue }
+
+    public func taskPath(_ stage: TaskStage, _ id: String) -> String { folder(stage) + "/" + id }
+
+    /// Creates the spool's folders where missing.
+    /// - Throws: `SystemError` from mkdir.
+    public func create() throws {
+        for path in [root, tmp] + TaskStage.allCases.map(folder) {
+            if mkdir(path, 0o777) != 0 && errno != EEXIST { throw SystemError("mkdir", path: path) }
+        }
+    }
+
+    /// Opens a status folder (or tmp) as a directory fd.
+    func openFolder(_ path: String) throws -> Int32 {
+        try Sys.open(path, O_RDONLY | O_DIRECTORY)
+    }
+
+    /// The status folder a task id currently sits in, if any.
+    public func locate(_ id: String) -> TaskStage? {
+        for stage in TaskStage.allCases where stage != .pending {
+            var st = stat()
+            if lstat(taskPath(stage, id), &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR { return stage }
+        }
+        return nil
+    }
+
+    /// Task ids in a status folder (dot-names skipped), sorted.
+    public func taskIDs(in stage: TaskStage) -> [String] {
+        ((try? Sys.listDirectory(folder(stage))) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+    }
+}
