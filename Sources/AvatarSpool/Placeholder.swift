@@ -1,1 +1,0 @@
-// AvatarSpool: filled in this session.

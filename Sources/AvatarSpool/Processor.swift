@@ -1,0 +1,177 @@
+import AvatarConfig
+import AvatarDomain
+import AvatarIndex
+import AvatarPipeline
+import AvatarSpoolEngine
+import AvatarSystem
+import AvatarTask
+import Foundation
+import Logging
+
+/// The long-running processor: watches pending/, claims tasks, runs them
+/// through the pipeline, resumes orphans, keeps the index.
+public final class Processor: Sendable {
+    public let services: Services
+    let queue = WorkQueue()
+    var stopping: StopFlag { services.context.stopping }
+    private let gaveUp = LockedSet()
+
+    public init(services: Services) {
+        self.services = services
+    }
+
+    var layout: SpoolLayout { services.layout }
+    var logger: Logger { services.logger }
+
+    /// Runs until stopped (SIGTERM/SIGINT via `stop()`), or with `drain`
+    /// until everything present is completed or failed.
+    public func run(drain: Bool) async throws {
+        try layout.create()
+        try services.claimer.recoverClaims()
+        await services.indexer.rebuildIfNeeded()
+        logger.info("processor started on \(layout.root) (data: \(services.context.personas.name), images: \(services.context.images.name), storage: \(services.context.store.name); tasks at once: \(services.settings.taskConcurrency), images at once: \(services.settings.imageConcurrency))")
+
+        var watcher: PendingWatcher?
+        var background: [Task<Void, Never>] = []
+        if drain {
+            await queue.setDrain()
+        } else {
+            let w = try PendingWatcher(directory: layout.folder(.pending), logger: logger)
+            watcher = w
+            background.append(Task { [self] in
+                for await event in w.events {
+                    switch event {
+                    case .ready(let name): await queue.add(.pending(name))
+                    case .created(let name): await queue.add(.pending(name), after: services.settings.settleSeconds)
+                    case .rescan: await scan()
+                    }
+                }
+            })
+            background.append(Task { [self] in
+                while !Task.isCancelled && !stopping.isRaised {
+                    try? await Task.sleep(for: .milliseconds(Int(services.settings.workerInterval * 1000)))
+                    await scan()
+                    await services.indexer.rebuildIfNeeded()
+                }
+            })
+        }
+        await scan()
+
+        let slots = AsyncLimiter(limit: services.settings.taskConcurrency)
+        await withTaskGroup(of: Void.self) { group in
+            while true {
+                guard let item = await queue.next(drain: drain) else {
+                    // Drained: one more look, for files dropped meanwhile.
+                    if drain && !stopping.isRaised && (await scan()) > 0 { continue }
+                    break
+                }
+                if stopping.isRaised { await queue.done(item); break }
+                do { try await slots.acquire() } catch { break }
+                group.addTask { [self] in
+                    await handle(item)
+                    slots.release()
+                    await queue.done(item)
+                }
+            }
+            await group.waitForAll()
+        }
+        watcher?.stop()
+        background.forEach { $0.cancel() }
+        logger.info(stopping.isRaised ? "processor stopped; unfinished tasks resume at the next start" : "processor drained: nothing left to do")
+    }
+
+    /// Stops claiming; in-flight steps finish, then `run` returns.
+    public func stop() {
+        stopping.raise()
+        Task { await queue.close() }
+    }
+
+    /// Queues every task file in pending/ and every task folder that may be
+    /// an orphan. Returns how many items it queued.
+    @discardableResult
+    func scan() async -> Int {
+        var count = 0
+        let names = ((try? Sys.listDirectory(layout.folder(.pending))) ?? []).filter(PendingName.isCandidate).sorted()
+        for name in names where !gaveUp.contains("pending/" + name) {
+            await queue.add(.pending(name))
+            count += 1
+        }
+        for stage in [TaskStage.generatingData, .dataGenerated, .generatingImages] {
+            for id in layout.taskIDs(in: stage) where !gaveUp.contains(id) {
+                await queue.add(.orphan(stage, id))
+                count += 1
+            }
+        }
+        return count
+    }
+
+    func handle(_ item: WorkItem) async {
+        if stopping.isRaised { return }
+        switch item {
+        case .pending(let name):
+            let claimer = services.claimer
+            let result: ClaimResult
+            do {
+                result = try await BlockingPool.shared.run { try claimer.claim(name) }
+            } catch {
+                logger.error("pending/\(name): \(error); left in place")
+                gaveUp.insert("pending/" + name)
+                return
+            }
+            switch result {
+            case .claimed(let folder, let spec):
+                await services.indexer.sync(folder)
+                await runTask(folder, spec: spec)
+            case .rejected(let id, _):
+                if let folder = try? TaskFolder.open(layout: layout, stage: .failed, id: id) {
+                    await services.indexer.sync(folder)
+                }
+            case .notReady(let retryAfter):
+                await queue.add(item, after: retryAfter)
+            case .duplicate, .skipped:
+                break
+            }
+        case .orphan(let stage, let id):
+            guard let folder = try? TaskFolder.lock(layout: layout, stage: stage, id: id) else { return }
+            guard let bytes = try? folder.readSync(TaskFiles.task, limit: 1 << 20),
+                  var spec = services.parse(bytes) else {
+                logger.error("[Task \(id)] \(stage.rawValue)/\(id) has no valid task.json; moving it to failed/")
+                try? folder.transitionSync(to: .failed)
+                return
+            }
+            spec.taskID = id // a derived id comes from the pending name, not "task.json"
+            logger.info("[Task \(id)] resuming from \(stage.rawValue)/ (no live processor holds it)")
+            await runTask(folder, spec: spec)
+        }
+    }
+
+    func runTask(_ folder: TaskFolder, spec: TaskSpec) async {
+        let runner = TaskRunner(context: services.context)
+        do {
+            try await runner.run(folder, spec: spec)
+        } catch {
+            // The task's own folder cannot be written (disk full, read-only,
+            // gone): record why where possible and let other tasks go on.
+            let message = "cannot write the task folder: \(error)"
+            logger.error("[Task \(folder.taskID)] \(message)")
+            gaveUp.insert(folder.taskID)
+            let report = TaskErrorReport(taskID: folder.taskID, stage: folder.stage.rawValue, message: message, failures: [])
+            if let bytes = try? JSONEncoder().encode(report) {
+                try? folder.writeSync(TaskFiles.error, Array(bytes))
+            }
+            if (try? folder.transitionSync(to: .failed)) != nil {
+                logger.error("[Task \(folder.taskID)] moved to failed/")
+            }
+        }
+        await services.indexer.sync(folder)
+    }
+}
+
+/// A set of strings shared across tasks.
+final class LockedSet: @unchecked Sendable {
+    // Confinement: `items` only under `lock`.
+    private let lock = NSLock()
+    private var items: Set<String> = []
+    func insert(_ s: String) { lock.withLock { _ = items.insert(s) } }
+    func contains(_ s: String) -> Bool { lock.withLock { items.contains(s) } }
+}

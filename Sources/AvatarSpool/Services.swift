@@ -1,0 +1,51 @@
+import AvatarConfig
+import AvatarDomain
+import AvatarImaging
+import AvatarPipeline
+import AvatarProviders
+import AvatarSpoolEngine
+import AvatarStorage
+import AvatarSystem
+import AvatarTask
+import Foundation
+import Logging
+
+/// The composition root: the only place that picks concrete providers and
+/// stores and wires them into the pipeline (DESIGN.md §7, floor 4).
+public struct Services: Sendable {
+    public let settings: ProcessorSettings
+    public let layout: SpoolLayout
+    public let claimer: Claimer
+    public let context: PipelineContext
+    public let indexer: Indexer
+    public let parse: @Sendable ([UInt8]) -> TaskSpec?
+    public let admit: Admit
+    public let logger: Logger
+
+    /// Builds everything from merged settings.
+    /// - Throws: `SettingsError` naming a missing or malformed variable.
+    public static func make(_ values: Settings, logger: Logger) throws -> Services {
+        let settings = try ProcessorSettings(values)
+        let layout = SpoolLayout(root: settings.spool)
+        let personas = try ProviderFactory.personaProvider(settings, values)
+        let images = try ProviderFactory.imageProvider(settings, values)
+        let store = try ProviderFactory.store(values, layout: layout)
+        let allowed = images.supportedSizes
+        let admit = Admission.make(allowedSizes: allowed)
+        let parse: @Sendable ([UInt8]) -> TaskSpec? = { bytes in
+            if case .valid(let spec) = admit(bytes, "task.json") { return spec }
+            return nil
+        }
+        let indexer = Indexer(layout: layout, parse: parse, logger: logger)
+        let context = PipelineContext(
+            personas: personas, images: images, store: store,
+            dataLimiter: AsyncLimiter(limit: settings.dataConcurrency),
+            imageLimiter: AsyncLimiter(limit: settings.imageConcurrency),
+            keyPrefix: settings.keyPrefix, trimTolerance: settings.trimTolerance, parse: parse,
+            onProgress: { ws in await indexer.sync(ws, immediate: false) },
+            logger: logger)
+        let claimer = Claimer(layout: layout, admit: admit, settleSeconds: settings.settleSeconds, logger: logger)
+        return Services(settings: settings, layout: layout, claimer: claimer, context: context,
+                        indexer: indexer, parse: parse, admit: admit, logger: logger)
+    }
+}
