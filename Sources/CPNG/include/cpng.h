@@ -21,6 +21,18 @@ int cpng_encode(const uint8_t *pixels, uint32_t width, uint32_t height, int chan
                 int compression_level, uint8_t **out, size_t *out_size,
                 char *msg, size_t msg_len);
 
+/// Like cpng_decode_rgba, but keeps 3 channels (RGB) when the PNG has no
+/// alpha (no alpha channel and no tRNS chunk); *channels is set to 3 or 4.
+int cpng_decode(const uint8_t *data, size_t size, size_t max_pixels,
+                uint8_t **out_pixels, uint32_t *width, uint32_t *height, int *channels,
+                char *msg, size_t msg_len);
+
+/// Frees a buffer returned by cpng_decode, cpng_decode_rgba or cpng_encode.
 void cpng_free(void *p);
+
+/// The 8-byte PNG signature check, png_sig_cmp's result inverted to a bool:
+/// 1 when `data` starts with the PNG signature. (A function, so Swift can
+/// call it without importing libpng's headers.)
+int cpng_has_signature(const uint8_t *data, size_t size);
 
 #endif

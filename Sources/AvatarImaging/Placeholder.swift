@@ -1,1 +1,0 @@
-// AvatarImaging: filled in this session.
