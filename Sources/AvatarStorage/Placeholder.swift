@@ -1,1 +1,0 @@
-// AvatarStorage: filled in this session.
