@@ -27,7 +27,7 @@ extension S3Store {
     /// HEADs the configured bucket.
     public func headBucket() async -> BucketVerdict {
         do {
-            let response = try await send(signed("HEAD", bucketURL + "/"), operation: "HEAD", key: nil, accept: { $0 < 500 && $0 != 429 })
+            let response = try await send(signed("HEAD", settings.addressing == .path ? bucketURL : bucketURL + "/"), operation: "HEAD", key: nil, accept: { $0 < 500 && $0 != 429 })
             switch response.status {
             case 200..<300: return .ok
             case 401, 403: return .forbidden
