@@ -1,0 +1,146 @@
+import AvatarDomain
+import AvatarSystem
+import Foundation
+
+/// The store used when S3 is not configured: objects are published into
+/// `<spool>/objects/<key>` and their URLs are `file://` URLs.
+///
+/// A hard link makes publishing free and atomic (link to a temp name, rename
+/// into place); across file systems it falls back to a copy written to a temp
+/// name, fsynced and renamed. Publishing the same bytes again is a no-op.
+/// Keys are checked (`S3Keys.validate`) and every folder is opened with
+/// `O_NOFOLLOW`, so nothing is written outside `objects/`.
+public struct LocalObjectStore: ObjectStore {
+    public var name: String { "local" }
+    /// Absolute path of the objects folder.
+    public let root: String
+    let pool: BlockingPool
+
+    /// - Parameter spoolPath: the spool; objects go to `<spoolPath>/objects`.
+    public init(spoolPath: String, pool: BlockingPool = .shared) {
+        let absolute = URL(fileURLWithPath: spoolPath).standardizedFileURL.path
+        self.root = (absolute.hasSuffix("/") ? String(absolute.dropLast()) : absolute) + "/objects"
+        self.pool = pool
+    }
+
+    /// `file://<absolute spool path>/objects/<key>`, percent-encoded.
+    public func publicURL(for key: String) -> String {
+        "file://" + S3Keys.encode(root + "/" + key)
+    }
+
+    /// The path `key` is published at.
+    public func path(for key: String) -> String { root + "/" + key }
+
+    /// Publishes `filePath` as `key` (see the type's comment).
+    /// - Throws: `ProviderError` (`.storage`, provider "local") for a bad key or
+    ///   a failed link, copy, fsync or rename.
+    public func put(filePath: String, key: String, contentType: String) async throws -> String {
+        try S3Keys.validate(key, provider: name)
+        let root = self.root
+        do {
+            try await pool.run { try Self.publish(filePath, key: key, root: root) }
+        } catch let error as ProviderError {
+            throw error
+        } catch {
+            throw ProviderError(.storage, provider: name, message: "cannot publish \(filePath) as \(key) in \(root): \(error)")
+        }
+        return publicURL(for: key)
+    }
+
+    static func publish(_ source: String, key: String, root: String) throws {
+        var segments = key.split(separator: "/").map(String.init)
+        let file = segments.removeLast()
+        var dirfd = try openDirectory(AT_FDCWD, root, create: true)
+        for segment in segments {
+            let child = try openDirectory(dirfd, segment, create: true, path: root)
+            Sys.close(dirfd)
+            dirfd = child
+        }
+        defer { Sys.close(dirfd) }
+
+        let src = try Sys.open(source, O_RDONLY)
+        defer { Sys.close(src) }
+        let srcStat = try Sys.fstat(src, path: source)
+        if let existing = try Sys.lstatat(dirfd, file), (existing.st_mode & S_IFMT) == S_IFREG {
+            if existing.st_dev == srcStat.st_dev && existing.st_ino == srcStat.st_ino { return }
+            if existing.st_size == srcStat.st_size {
+                let dst = try Sys.openat(dirfd, file, O_RDONLY | O_NOFOLLOW)
+                defer { Sys.close(dst) }
+                if try sameContent(src, dst, size: Int64(srcStat.st_size), path: source) { return }
+            }
+        }
+
+        let temp = ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))-\(file)"
+        if Glibc.linkat(AT_FDCWD, source, dirfd, temp, 0) != 0 {
+            let err = errno
+            guard [EXDEV, EPERM, EMLINK, ENOTSUP, EOPNOTSUPP].contains(err) else {
+                throw SystemError("link", path: "\(source) -> \(root)/\(key)", errno: err)
+            }
+            try copy(src, to: temp, in: dirfd, path: "\(root)/\(key)")
+        }
+        do {
+            try Sys.renameat(dirfd, temp, dirfd, file)
+        } catch {
+            try? Sys.unlinkat(dirfd, temp)
+            throw error
+        }
+        try Sys.fsync(dirfd, path: root)
+    }
+
+    /// Opens (creating if asked) a folder below `dirfd`, refusing symlinks.
+    static func openDirectory(_ dirfd: Int32, _ name: String, create: Bool, path: String = "") throws -> Int32 {
+        do {
+            return try Sys.openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
+        } catch let e as SystemError where e.errno == ENOENT && create {
+            if dirfd == AT_FDCWD {
+                try FileManager.default.createDirectory(atPath: name, withIntermediateDirectories: true)
+            } else {
+                do { try Sys.mkdirat(dirfd, name) } catch let e as SystemError where e.errno == EEXIST {}
+            }
+            return try Sys.openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
+        }
+    }
+
+    static func copy(_ src: Int32, to temp: String, in dirfd: Int32, path: String) throws {
+        let dst = try Sys.openat(dirfd, temp, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        do {
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+            defer { buffer.deallocate() }
+            var offset: off_t = 0
+            while true {
+                let n = pread(src, buffer.baseAddress, buffer.count, offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw SystemError("pread", path: path)
+                }
+                if n == 0 { break }
+                try Sys.writeAll(dst, UnsafeRawBufferPointer(rebasing: buffer[0..<n]), path: path)
+                offset += off_t(n)
+            }
+            try Sys.fsync(dst, path: path)
+            Sys.close(dst)
+        } catch {
+            Sys.close(dst)
+            try? Sys.unlinkat(dirfd, temp)
+            throw error
+        }
+    }
+
+    static func sameContent(_ a: Int32, _ b: Int32, size: Int64, path: String) throws -> Bool {
+        let chunk = 256 << 10
+        let x = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 16)
+        let y = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 16)
+        defer { x.deallocate(); y.deallocate() }
+        var offset: Int64 = 0
+        while offset < size {
+            let want = Int(min(Int64(chunk), size - offset))
+            let n = pread(a, x.baseAddress, want, off_t(offset))
+            let m = pread(b, y.baseAddress, want, off_t(offset))
+            if n < 0 || m < 0 { throw SystemError("pread", path: path) }
+            if n != m || n == 0 { return false }
+            if memcmp(x.baseAddress!, y.baseAddress!, n) != 0 { return false }
+            offset += Int64(n)
+        }
+        return true
+    }
+}
