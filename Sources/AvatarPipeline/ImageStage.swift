@@ -132,7 +132,7 @@ struct PersonaSteps: Sendable {
 
     private func validate(_ png: [UInt8]) async throws {
         let size = spec.images.size
-        try await BlockingPool.shared.run { try ImagingSteps.validate(png, width: size.width, height: size.height) }
+        try await BlockingPool.shared.run { try ImagingSteps.validate(png, size: size) }
     }
 
     private func recordUsage(_ change: (inout PersonaUsage) -> Void) async throws {

@@ -62,7 +62,10 @@ public final class Processor: Sendable {
             while true {
                 guard let item = await queue.next(drain: drain) else {
                     // Drained: one more look, for files dropped meanwhile.
-                    if drain && !stopping.isRaised && (await scan()) > 0 { continue }
+                    if drain && !stopping.isRaised {
+                        let found = await scan()
+                        if found > 0 { continue }
+                    }
                     break
                 }
                 if stopping.isRaised { await queue.done(item); break }

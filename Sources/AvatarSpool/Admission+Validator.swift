@@ -1,0 +1,33 @@
+import AvatarSpoolEngine
+import AvatarTask
+
+extension Admission {
+    /// The processor's judgement of a task file: the task validator, with
+    /// the image provider's sizes.
+    static func make(allowedSizes: Set<ImageSize>?) -> Admit {
+        { bytes, fileName in
+            switch TaskValidator.validate(bytes: bytes, fileName: fileName, allowedSizes: allowedSizes) {
+            case .success(let spec):
+                return .valid(spec)
+            case .failure(let error):
+                let unparsable = error.issues.count == 1 && error.issues[0].path == "$"
+                    && error.issues[0].expected.hasPrefix("a JSON object")
+                return .invalid(taskID: explicitTaskID(bytes), message: error.description,
+                                issues: error.issues.map {
+                                    RejectionReport.Issue(path: $0.path, expected: $0.expected, got: $0.got, hint: $0.hint)
+                                },
+                                incomplete: unparsable)
+            }
+        }
+    }
+
+    /// A valid `task_id` in a file that is otherwise invalid, so the task
+    /// fails under the name its author chose.
+    static func explicitTaskID(_ bytes: [UInt8]) -> String? {
+        guard bytes.count <= TaskValidator.maxFileBytes,
+              let doc = try? JSONParser(options: .init(maxDepth: TaskValidator.maxDepth,
+                                                       maxStringBytes: TaskValidator.maxStringBytes)).parse(bytes),
+              let id = doc["task_id"]?.stringValue, TaskID.isValid(id) else { return nil }
+        return id
+    }
+}

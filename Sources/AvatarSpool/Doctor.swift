@@ -1,0 +1,78 @@
+import AvatarConfig
+import AvatarSpoolEngine
+import AvatarSystem
+import Foundation
+import Logging
+
+/// `doctor`: the effective configuration with secrets masked, and a verdict
+/// per check.
+public struct Doctor: Sendable {
+    public struct Line: Sendable {
+        public var ok: Bool
+        public var what: String
+        public var detail: String
+    }
+
+    public var configuration: [(String, String)]
+    public var lines: [Line]
+    public var ok: Bool { lines.allSatisfy(\.ok) }
+
+    /// Variables worth showing even when unset.
+    static let known = [
+        "AVATAR_SPOOL_DIR", "AVATAR_DATA_PROVIDER", "AVATAR_IMAGE_PROVIDER", "WORKER_INTERVAL",
+        "MULTITHREAD_FLOWISE", "IMAGE_CONCURRENCY", "TASK_CONCURRENCY", "FLOWISE_URL", "FLOWISE_API_KEY",
+        "OPENAI_BASE_URL", "OPENAI_API_KEY", "OPENAI_CHAT_MODEL", "OPENAI_IMAGE_MODEL", "S3_ENDPOINT",
+        "S3_ACCESS_KEY", "S3_SECRET_KEY", "S3_BUCKET_NAME", "S3_REGION", "S3_PUBLIC_URL",
+    ]
+
+    public static func check(_ values: Settings) async -> Doctor {
+        var config: [(String, String)] = []
+        let names = Set(known).union(values.values.keys.filter {
+            $0.hasPrefix("AVATAR_") || $0.hasPrefix("S3_") || $0.hasPrefix("OPENAI_") || $0.hasPrefix("FLOWISE_")
+        })
+        for name in names.sorted() {
+            guard let v = values[name] else { config.append((name, "(unset)")); continue }
+            config.append((name, Settings.isSecret(name) ? Settings.mask(v) : v))
+        }
+        var lines: [Line] = []
+        var logger = Logger(label: "avatar-spool.doctor")
+        logger.logLevel = .critical
+        do {
+            let services = try Services.make(values, logger: logger)
+            lines.append(Line(ok: true, what: "configuration",
+                              detail: "data \(services.context.personas.name), images \(services.context.images.name), storage \(services.context.store.name)"))
+            lines.append(spoolCheck(services.layout))
+            lines += await EndpointChecks.run(values)
+        } catch {
+            lines.append(Line(ok: false, what: "configuration", detail: "\(error)"))
+        }
+        return Doctor(configuration: config, lines: lines)
+    }
+
+    static func spoolCheck(_ layout: SpoolLayout) -> Line {
+        do {
+            try layout.create()
+            let probe = layout.tmp + "/.doctor-\(getpid())"
+            try AtomicFile.write(Array("ok".utf8), toPath: probe)
+            unlink(probe)
+            return Line(ok: true, what: "spool", detail: "\(layout.root) is writable")
+        } catch {
+            return Line(ok: false, what: "spool", detail: "\(layout.root): \(error)")
+        }
+    }
+
+    public var text: String {
+        var out = "configuration (flags > environment > config file):\n"
+        for (k, v) in configuration { out += "  \(k)=\(v)\n" }
+        out += "\nchecks:\n"
+        for l in lines { out += "  [\(l.ok ? " ok " : "FAIL")] \(l.what): \(l.detail)\n" }
+        return out
+    }
+}
+
+/// Reachability and credential checks of the configured endpoints.
+enum EndpointChecks {
+    static func run(_ values: Settings) async -> [Doctor.Line] {
+        []
+    }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import AvatarConfig
+import AvatarSpool
+import Foundation
+import Logging
+
+/// Options every command takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The spool folder (default: $AVATAR_SPOOL_DIR, else ./spool).", valueName: "dir"))
+    var spool: String?
+
+    @Option(name: .long, help: ArgumentHelp("A KEY=VALUE config file (default: $AVATAR_CONFIG). Flags beat the environment, which beats the file.", valueName: "file"))
+    var config: String?
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    /// Merges file, environment and flags (`extra` holds command flags).
+    func settings(extra: [String: String] = [:]) throws -> Settings {
+        let env = ProcessInfo.processInfo.environment
+        var file: [String: String] = [:]
+        if let path = config ?? env["AVATAR_CONFIG"] {
+            file = try ConfigFile.load(path: path)
+        }
+        var flags = extra
+        if let spool { flags["AVATAR_SPOOL_DIR"] = spool }
+        return Settings.merged(file: file, environment: env, flags: flags)
+    }
+
+    /// Builds the services and bootstraps logging (secrets masked).
+    func services(extra: [String: String] = [:]) throws -> Services {
+        let values = try settings(extra: extra)
+        let level = Logger.Level(rawValue: logLevel.lowercased()) ?? .info
+        let secrets = values.secretValues
+        LoggingBootstrap.once(level: level, secrets: secrets)
+        var logger = Logger(label: "avatar-spool")
+        logger.logLevel = level
+        do {
+            return try Services.make(values, logger: logger)
+        } catch let error as SettingsError {
+            throw ValidationError(error.description)
+        }
+    }
+}
+
+/// LoggingSystem.bootstrap may run once per process.
+enum LoggingBootstrap {
+    nonisolated(unsafe) private static var done = false
+
+    static func once(level: Logger.Level, secrets: [String]) {
+        guard !done else { return }
+        done = true
+        LoggingSystem.bootstrap { label in
+            var handler = ScrubbingLogHandler(label: label, secrets: secrets)
+            handler.logLevel = level
+            return handler
+        }
+    }
+}

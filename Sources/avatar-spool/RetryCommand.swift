@@ -1,0 +1,54 @@
+import ArgumentParser
+import AvatarSpool
+
+struct RetryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retry",
+        abstract: "Send a failed task, or a completed one with failed personas, back through the pipeline.",
+        discussion: """
+            Removes the error files and moves the task to data-generated/ (or generating-data/ when
+            persona data is missing), where a running processor resumes it at its next rescan
+            (or `run --drain` now). Only what is missing is generated or uploaded again.
+
+            Example:
+              avatar-spool retry berlin-devs-01 && avatar-spool run --drain
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The task id.")
+    var taskID: String
+
+    func run() async throws {
+        let services = try global.services()
+        do {
+            let (folder, count) = try await Retrier(layout: services.layout, parse: services.parse).retry(taskID)
+            await services.indexer.sync(folder)
+            print("\(taskID): \(count) persona(s) to redo; now in \(folder.stage.rawValue)/")
+        } catch let error as RetryError {
+            printError(error.message)
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct ReindexCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reindex",
+        abstract: "Rebuild index.sqlite from the folders.",
+        discussion: """
+            The folders are the truth; the index is derived. Safe while a processor runs.
+
+            Example:
+              avatar-spool reindex --spool /srv/avatars
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let services = try global.services()
+        try services.layout.create()
+        let n = try await services.indexer.rebuild()
+        print("indexed \(n) task(s) into \(services.layout.indexPath)")
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import AvatarSpool
+import Foundation
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Watch the spool and process tasks.",
+        discussion: """
+            Claims every task file in pending/, resumes tasks whose processor died, and then
+            watches pending/ (inotify, plus a full rescan every WORKER_INTERVAL seconds).
+            SIGTERM or SIGINT: stop claiming, let in-flight steps finish (--grace), exit 0;
+            a second signal exits at once. Nothing written is lost; the next start resumes.
+
+            Example:
+              avatar-spool run --spool /srv/avatars --image-concurrency 8
+              avatar-spool run --drain      # process what is there, then exit
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(help: "Process everything present until each task is completed or failed, then exit.")
+    var drain = false
+
+    @Option(help: "Seconds in-flight steps get to finish after SIGTERM (default 20; $AVATAR_GRACE).")
+    var grace: Double?
+
+    @Option(help: "umask for new files and folders, octal (default 027: files 0640, folders 0750; $AVATAR_UMASK).")
+    var umask: String?
+
+    @Option(help: "Personas in their image steps at once (default 4; $IMAGE_CONCURRENCY).")
+    var imageConcurrency: Int?
+
+    @Option(help: "Tasks worked on at once (default 4; $TASK_CONCURRENCY).")
+    var taskConcurrency: Int?
+
+    @Option(help: "Seconds between full rescans (default 30; $WORKER_INTERVAL).")
+    var workerInterval: Double?
+
+    func run() async throws {
+        var extra: [String: String] = [:]
+        if let grace { extra["AVATAR_GRACE"] = String(grace) }
+        if let umask { extra["AVATAR_UMASK"] = umask }
+        if let imageConcurrency { extra["IMAGE_CONCURRENCY"] = String(imageConcurrency) }
+        if let taskConcurrency { extra["TASK_CONCURRENCY"] = String(taskConcurrency) }
+        if let workerInterval { extra["WORKER_INTERVAL"] = String(workerInterval) }
+        let services = try global.services(extra: extra)
+        Glibc.umask(mode_t(services.settings.umask))
+        let processor = Processor(services: services)
+        let signals = ShutdownSignals(grace: services.settings.grace, logger: services.logger) {
+            processor.stop()
+        }
+        defer { signals.cancel() }
+        try await processor.run(drain: drain)
+    }
+}
