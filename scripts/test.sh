@@ -1,7 +1,19 @@
 #!/usr/bin/env bash
-# Runs every test. Starts the services the tests need (a local S3 server)
-# and stops them again, whatever happens.
+# `make test`: builds, starts a local S3 server (SeaweedFS) for the S3
+# tests, runs every test, stops the server whatever happens.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build --build-tests
+
+S3DIR="$(mktemp -d /tmp/avatar-s3.XXXXXX)"
+if bash scripts/seaweedfs.sh install && out=$(bash scripts/seaweedfs.sh start "$S3DIR"); then
+    trap 'bash scripts/seaweedfs.sh stop "$S3DIR" >/dev/null 2>&1 || true; rm -rf "$S3DIR"' EXIT
+    export AVATAR_TEST_S3_ENDPOINT=$(echo "$out" | grep '^S3_ENDPOINT=' | cut -d= -f2-)
+    export AVATAR_TEST_S3_ACCESS="${AWS_ACCESS_KEY_ID:-avatar-test-access}"
+    export AVATAR_TEST_S3_SECRET="${AWS_SECRET_ACCESS_KEY:-avatar-test-secret}"
+    export AVATAR_TEST_S3_DIR="$S3DIR"
+    echo "S3 tests use SeaweedFS at $AVATAR_TEST_S3_ENDPOINT"
+else
+    echo "SeaweedFS could not be started; the S3 suite starts its own or fails" >&2
+fi
 swift test --skip-build "$@"
