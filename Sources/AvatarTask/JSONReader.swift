@@ -58,7 +58,7 @@ struct JSONReader {
             let len = utf8SequenceLength(at: i)
             if len == 0 {
                 pos = i
-                throw fail(.invalidUTF8, "invalid UTF-8 byte 0x\(hex2(buf[i])) at byte offset \(i); the file must be UTF-8")
+                throw fail(.invalidUTF8, "invalid UTF-8 byte 0x\(hex2(buf[i])); the file must be UTF-8")
             }
             i += len
         }
