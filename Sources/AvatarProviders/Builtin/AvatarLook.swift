@@ -103,8 +103,12 @@ struct AvatarLook: Sendable {
             (random.float(0...1), random.float(0...0.7), random.float(0.08...0.25),
              random.chance(0.5) ? Color.white : bg.0.scaled(1.25))
         }
-        glasses = random.chance(age >= 45 ? 0.45 : 0.2)
-            ? random.pick([Color(30, 30, 30), Color(90, 60, 40), Color(140, 140, 150), Color(120, 30, 40)]) : nil
+        // Frames that stand out against the skin: dark on light skin, light or bright on dark.
+        let skinLuma = 0.299 * skin.r + 0.587 * skin.g + 0.114 * skin.b
+        let frames = skinLuma > 150
+            ? [Color(30, 30, 30), Color(90, 55, 35), Color(120, 30, 40), Color(40, 50, 90)]
+            : [Color(205, 170, 90), Color(200, 200, 210), Color(170, 40, 50), Color(20, 20, 20)]
+        glasses = random.chance(age >= 45 ? 0.45 : 0.2) ? random.pick(frames) : nil
         let adultMale = male && age >= 18
         beard = adultMale && random.chance(0.35)
         moustache = adultMale && !beard && random.chance(0.15)

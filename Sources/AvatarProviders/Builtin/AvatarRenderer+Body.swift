@@ -18,12 +18,13 @@ extension AvatarRenderer {
                   _ rect: PixelRect, _ s: Float) {
         let u = face.unit
         let neckX = face.point(0, 1.0).x
-        let shoulderTop = face.hy + 1.62 * u
-        let neck = Ellipse(cx: neckX, cy: face.hy + 1.25 * u, rx: 0.43 * u, ry: 0.8 * u)
-        canvas.fill(neck, look.skin.scaled(0.93))
-        let chinShadow = Ellipse(cx: face.point(0, 1.05).x, cy: face.hy + 1.05 * u, rx: 0.55 * u, ry: 0.32 * u,
-                                 softness: 0.15 * u)
-        canvas.fill(chinShadow, look.skin.scaled(0.7), alpha: 0.55, within: neck)
+        let shoulderTop = face.hy + 1.52 * u
+        let neckSkin = look.skin.scaled(0.93)
+        let neck = Ellipse(cx: neckX, cy: face.hy + 1.2 * u, rx: 0.47 * u, ry: 0.75 * u)
+        canvas.fill(neck, neckSkin)
+        let chin = face.point(0, 1.2)
+        let chinShadow = Ellipse(cx: chin.x, cy: chin.y, rx: 0.6 * u, ry: 0.3 * u, softness: 0.2 * u)
+        canvas.fill(chinShadow, look.skin.scaled(0.65), alpha: 0.6, within: neck)
 
         let bodyX = Float(rect.x) + Float(rect.width) / 2 + pose.dx * s * 0.6
         let body = Ellipse(cx: bodyX, cy: shoulderTop + 1.35 * u, rx: 2.1 * u, ry: 1.4 * u)
@@ -32,7 +33,7 @@ extension AvatarRenderer {
         let shade = Ellipse(cx: bodyX + 1.5 * u, cy: shoulderTop + 1.4 * u, rx: 1.1 * u, ry: 1.4 * u, softness: 0.6 * u)
         canvas.fill(shade, look.clothing.scaled(0.7), alpha: 0.45, within: body)
         let neckline = Ellipse(cx: neckX, cy: shoulderTop - 0.05 * u, rx: 0.46 * u, ry: 0.42 * u)
-        canvas.fill(neckline, look.skin.scaled(0.9), within: body)
+        canvas.fill(neckline, neckSkin, within: body)
         if look.collar {
             let band = Ellipse(cx: neckX, cy: shoulderTop - 0.05 * u, rx: 0.56 * u, ry: 0.52 * u)
             canvas.fill(band, look.clothing.scaled(0.78), within: body, minus: neckline)
@@ -55,7 +56,7 @@ extension AvatarRenderer {
         canvas.fill(face.ellipse(0.6, 0.4, 0.4, 0.8, softness: 0.4), look.skin.scaled(0.82), alpha: 0.35, within: jaw)
         // Blush.
         for side: Float in [-1, 1] {
-            canvas.fill(face.ellipse(side * 0.56, 0.42, 0.2, 0.12, softness: 0.12), Color(220, 110, 110), alpha: 0.16)
+            canvas.fill(face.ellipse(side * 0.56, 0.42, 0.2, 0.12, softness: 0.12), Color(220, 110, 110), alpha: 0.1)
         }
     }
 }

@@ -6,7 +6,7 @@ extension AvatarRenderer {
         let browColor = look.hair.scaled(0.75).mixed(with: Color(40, 30, 25), 0.35)
         for side: Float in [-1, 1] {
             let ex = side * look.eyeSpacing
-            canvas.fill(face.ellipse(ex, 0.02, 0.27, 0.17, softness: 0.12), look.skin.scaled(0.86), alpha: 0.45)
+            canvas.fill(face.ellipse(ex, 0.02, 0.27, 0.17, softness: 0.12), look.skin.scaled(0.86), alpha: 0.3)
             let white = face.ellipse(ex, 0.05, 0.19 * es, 0.095 * es)
             canvas.fill(white, Color(245, 243, 238))
             let gx = ex + pose.gaze
@@ -19,8 +19,8 @@ extension AvatarRenderer {
             canvas.fill(lid, Color(45, 32, 30), minus: face.ellipse(ex, 0.075, 0.21 * es, 0.1 * es))
             // Brow: a crescent, outer end lower.
             let by = -0.2 + raise
-            let brow = face.ellipse(ex + side * 0.02, by, 0.25, 0.085, angle: side * 0.08)
-            canvas.fill(brow, browColor, minus: face.ellipse(ex + side * 0.02, by + 0.045, 0.27, 0.085, angle: side * 0.08))
+            let brow = face.ellipse(ex + side * 0.02, by, 0.25, 0.09, angle: side * 0.08)
+            canvas.fill(brow, browColor, minus: face.ellipse(ex + side * 0.02, by + 0.06, 0.27, 0.09, angle: side * 0.08))
         }
     }
 
@@ -43,24 +43,24 @@ extension AvatarRenderer {
         let lips = look.lips
         switch pose.expression {
         case .smile:
-            canvas.fill(face.ellipse(0, my - 0.06, 0.3, 0.16), lips,
-                        minus: face.ellipse(0, my - 0.12, 0.33, 0.15))
-            canvas.fill(face.ellipse(0, my - 0.065, 0.29, 0.145), Color(90, 35, 40), alpha: 0.8,
-                        minus: face.ellipse(0, my - 0.1, 0.32, 0.15))
+            canvas.fill(face.ellipse(0, my - 0.08, 0.32, 0.2), lips,
+                        minus: face.ellipse(0, my - 0.16, 0.36, 0.17))
+            canvas.fill(face.ellipse(0, my - 0.085, 0.31, 0.17), Color(90, 35, 40), alpha: 0.85,
+                        minus: face.ellipse(0, my - 0.125, 0.35, 0.17))
         case .smirk:
-            canvas.fill(face.ellipse(0.05, my - 0.05, 0.24, 0.12, angle: -0.15), lips,
-                        minus: face.ellipse(0.05, my - 0.1, 0.27, 0.12, angle: -0.15))
+            canvas.fill(face.ellipse(0.05, my - 0.06, 0.26, 0.14, angle: -0.15), lips,
+                        minus: face.ellipse(0.05, my - 0.12, 0.29, 0.14, angle: -0.15))
         case .neutral:
             canvas.fill(face.ellipse(0, my - 0.015, 0.2, 0.035), lips.scaled(0.88))
             canvas.fill(face.ellipse(0, my + 0.035, 0.16, 0.045), lips)
             canvas.fill(face.ellipse(0, my + 0.01, 0.2, 0.01), Color(80, 40, 40), alpha: 0.7)
         case .open:
-            let opening = face.ellipse(0, my - 0.02, 0.25, 0.17)
-            let cut = face.ellipse(0, my - 0.15, 0.45, 0.12)
-            canvas.fill(face.ellipse(0, my - 0.025, 0.29, 0.2), lips, minus: cut)
+            let opening = face.ellipse(0, my - 0.04, 0.28, 0.2)
+            let cut = face.ellipse(0, my - 0.17, 0.5, 0.12)
+            canvas.fill(face.ellipse(0, my - 0.045, 0.32, 0.24), lips, minus: cut)
             canvas.fill(opening, Color(95, 32, 38), minus: cut)
-            canvas.fill(face.ellipse(0, my - 0.03, 0.23, 0.06), Color(242, 238, 228), within: opening, minus: cut)
-            canvas.fill(face.ellipse(0, my + 0.12, 0.12, 0.06), Color(200, 90, 95), alpha: 0.8, within: opening)
+            canvas.fill(face.ellipse(0, my - 0.05, 0.26, 0.08), Color(242, 238, 228), within: opening, minus: cut)
+            canvas.fill(face.ellipse(0, my + 0.13, 0.14, 0.07), Color(200, 90, 95), alpha: 0.8, within: opening)
         }
     }
 
@@ -85,8 +85,8 @@ extension AvatarRenderer {
             let ex = side * look.eyeSpacing
             let inner = face.ellipse(ex, 0.06, 0.215, 0.15)
             canvas.fill(inner, .white, alpha: 0.1)
-            canvas.fill(face.ellipse(ex, 0.06, 0.25, 0.18), frame, minus: inner)
-            canvas.fill(face.ellipse(side * (look.eyeSpacing + 0.4), 0.0, 0.16, 0.022, angle: side * 0.05), frame)
+            canvas.fill(face.ellipse(ex, 0.06, 0.255, 0.185), frame, minus: inner)
+            canvas.fill(face.ellipse(side * (look.eyeSpacing + 0.36), 0.02, 0.14, 0.025, angle: side * 0.05), frame)
         }
         canvas.fill(face.ellipse(0, 0.02, 0.09, 0.06), frame, minus: face.ellipse(0, 0.07, 0.1, 0.06))
     }

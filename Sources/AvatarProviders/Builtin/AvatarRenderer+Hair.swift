@@ -35,8 +35,8 @@ extension AvatarRenderer {
         case .bald:
             canvas.fill(face.ellipse(0.25, -0.75, 0.3, 0.16, softness: 0.15), .white, alpha: 0.18)
             for side: Float in [-1, 1] {
-                let tuft = face.ellipse(side * 0.93, -0.05, 0.14, 0.32)
-                canvas.fill(tuft, hair, alpha: 0.75, within: face.ellipse(0, -0.05, 1.0, 1.2))
+                let tuft = face.ellipse(side * 0.95, -0.02, 0.12, 0.26)
+                canvas.fill(tuft, hair, alpha: 0.55, within: face.ellipse(0, -0.05, 1.0, 1.2))
             }
         case .short:
             let cap = face.ellipse(0, -0.32, 1.07, 1.0)
@@ -65,8 +65,8 @@ extension AvatarRenderer {
             canvas.fill(cap, hair, minus: forehead)
             if look.hairStyle == .long {
                 for side: Float in [-1, 1] {
-                    let strand = face.ellipse(side * 0.98, 0.45, 0.2, 0.95)
-                    canvas.fill(strand, hair, minus: face.ellipse(0, 0.2, 0.88, 1.15))
+                    let strand = face.ellipse(side * 0.98, 0.6, 0.2, 0.85)
+                    canvas.fill(strand, hair, minus: face.ellipse(0, 0.25, 0.86, 1.1))
                 }
             }
             canvas.fill(face.ellipse(part * 0.6 - 0.2, -0.9, 0.45, 0.13, angle: -0.25, softness: 0.12),
