@@ -96,29 +96,38 @@ public struct BuiltinPersonaProvider: PersonaProvider {
         return (first, "\(last) \(n)")
     }
 
-    static let traits = [
-        "a calm, practical attitude", "an eye for detail", "a dry sense of humour", "being the reliable one on every team",
-        "creative problem solving", "endless patience", "asking the questions nobody else asks",
+    /// Completes "known among colleagues for …".
+    static let strengths = [
+        "a calm, practical attitude", "an eye for detail", "a dry sense of humour", "creative problem solving",
+        "endless patience", "clear explanations", "keeping every deadline",
+    ]
+
+    /// Completes "Friends describe her as …".
+    static let characters = [
+        "calm and practical", "curious and well organised", "funny in a quiet way", "the reliable one in any group",
+        "patient and easy to talk to", "always up for a new idea", "warm and direct",
     ]
 
     static func bio(first: String, age: Int, gender: PersonaHints.Gender, occupation: String, place: String,
                     rng: inout StableRandom) -> String {
-        let he = gender == .female ? "She" : "He"
-        let his = gender == .female ? "her" : "his"
+        let she = gender == .female ? "she" : "he"
+        let her = gender == .female ? "her" : "his"
+        let herObject = gender == .female ? "her" : "him"
         let hobby = rng.pick(BuiltinNames.hobbies)
         let other = rng.pick(BuiltinNames.hobbies.filter { $0 != hobby })
-        let trait = rng.pick(traits)
         let years = max(1, min(age - 18, 1 + rng.below(20)))
         let job = withArticle(occupation)
         switch rng.below(3) {
         case 0:
-            return "\(first) is \(job) based in \(place). \(he) has worked in the field for \(years) "
-                + "year\(years == 1 ? "" : "s") and is known among colleagues for \(trait). Outside work, \(he.lowercased()) enjoys \(hobby)."
+            let strength = rng.pick(strengths)
+            return "\(first) is \(job) based in \(place). \(capitalizedFirst(she)) has worked in the field for \(years) "
+                + "year\(years == 1 ? "" : "s") and is known among colleagues for \(strength). Outside work, \(she) enjoys \(hobby)."
         case 1:
-            return "\(first), \(age), works as \(job) in \(place). In \(his) free time \(he.lowercased()) loves \(hobby) and \(other)."
+            return "\(first), \(age), works as \(job) in \(place). In \(her) free time \(she) loves \(hobby) and \(other)."
         default:
-            return "\(first) lives in \(place) and works as \(job). Friends describe \(gender == .female ? "her" : "him") as someone with \(trait). "
-                + "At weekends \(he.lowercased()) is usually busy with \(hobby)."
+            let character = rng.pick(characters)
+            return "\(first) lives in \(place) and works as \(job). Friends describe \(herObject) as \(character). "
+                + "\(capitalizedFirst(her)) weekends are for \(hobby)."
         }
     }
 

@@ -68,6 +68,24 @@ enum HostileCorpus {
         return cases
     }
 
+    /// Writes entries that are not regular files into `directory`: a symlink
+    /// to /etc/passwd (`x.json`), a symlink to `linkTarget` (`link.json`, e.g.
+    /// a task folder's task.json in another status folder), a FIFO (`y.json`),
+    /// a directory (`z.json`), and a file without read permission
+    /// (`unreadable.json`; readable anyway when the tests run as root, so its
+    /// expected text is nil).
+    static func writeSpecialEntries(into directory: String, linkTarget: String = "/etc/hostname") throws -> [(name: String, expected: String?)] {
+        let fm = FileManager.default
+        try fm.createSymbolicLink(atPath: directory + "/x.json", withDestinationPath: "/etc/passwd")
+        try fm.createSymbolicLink(atPath: directory + "/link.json", withDestinationPath: linkTarget)
+        guard mkfifo(directory + "/y.json", 0o600) == 0 else { throw CocoaError(.fileWriteUnknown) }
+        try fm.createDirectory(atPath: directory + "/z.json", withIntermediateDirectories: false)
+        try Data(#"{"count": 1}"#.utf8).write(to: URL(fileURLWithPath: directory + "/unreadable.json"))
+        try fm.setAttributes([.posixPermissions: 0], ofItemAtPath: directory + "/unreadable.json")
+        return [("x.json", "symbolic link"), ("link.json", "symbolic link"), ("y.json", "a FIFO"),
+                ("z.json", "a directory"), ("unreadable.json", getuid() == 0 ? nil : "Permission denied")]
+    }
+
     /// A fresh temporary directory; remove it with `removeDirectory`.
     static func makeTemporaryDirectory() throws -> String {
         let path = NSTemporaryDirectory() + "avatar-spool-corpus-" + UUID().uuidString

@@ -50,15 +50,11 @@ import Testing
     func notRegularFiles() throws {
         let tmp = try HostileCorpus.makeTemporaryDirectory()
         defer { HostileCorpus.removeDirectory(tmp) }
-        try FileManager.default.createSymbolicLink(atPath: tmp + "/x.json", withDestinationPath: "/etc/passwd")
-        #expect(mkfifo(tmp + "/y.json", 0o600) == 0)
-        try FileManager.default.createDirectory(atPath: tmp + "/z.json", withIntermediateDirectories: false)
-        let expectations = ["x.json": "symbolic link", "y.json": "a FIFO", "z.json": "a directory", "missing.json": "No such file"]
-        for (name, got) in expectations {
-            guard case .failure(let error) = TaskValidator.validate(fileAt: tmp + "/" + name) else {
-                Issue.record("\(name) accepted"); continue
-            }
-            #expect(error.description.contains(got), "\(name): \(error)")
+        for entry in try HostileCorpus.writeSpecialEntries(into: tmp) + [("missing.json", "No such file")] {
+            let result = TaskValidator.validate(fileAt: tmp + "/" + entry.name)
+            guard let expected = entry.expected else { continue }
+            guard case .failure(let error) = result else { Issue.record("\(entry.name) accepted"); continue }
+            #expect(error.description.contains(expected), "\(entry.name): \(error)")
             #expect(!error.description.contains("root:"))
         }
     }
