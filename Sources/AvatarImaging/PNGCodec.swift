@@ -30,7 +30,7 @@ public enum PNGCodec {
         }
         guard rc == 0, let out else {
             let text = String(decoding: msg.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            let code: ImagingError.Code = text.contains("pixels allowed") ? .tooManyPixels : .decodeFailed
+            let code: ImagingError.Code = rc == -2 ? .tooManyPixels : .decodeFailed
             throw ImagingError(code, "PNG decode failed: \(text)")
         }
         defer { cpng_free(out) }

@@ -46,7 +46,7 @@ static int cpng_decode_impl(const uint8_t *data, size_t size, size_t max_pixels,
                  (unsigned)image.width, (unsigned)image.height, max_pixels);
         cpng_set_msg(msg, msg_len, text);
         png_image_free(&image);
-        return -1;
+        return -2;
     }
     int has_alpha = (image.format & PNG_FORMAT_FLAG_ALPHA) != 0;
     int out_channels = (force_rgba || has_alpha) ? 4 : 3;

@@ -22,8 +22,8 @@ extension AvatarRenderer {
         let neckSkin = look.skin.scaled(0.93)
         let neck = Ellipse(cx: neckX, cy: face.hy + 1.2 * u, rx: 0.47 * u, ry: 0.75 * u)
         canvas.fill(neck, neckSkin)
-        let chin = face.point(0, 1.2)
-        let chinShadow = Ellipse(cx: chin.x, cy: chin.y, rx: 0.6 * u, ry: 0.3 * u, softness: 0.2 * u)
+        let chin = face.point(0, 1.15)
+        let chinShadow = Ellipse(cx: chin.x, cy: chin.y, rx: 0.6 * u, ry: 0.22 * u, softness: 0.12 * u)
         canvas.fill(chinShadow, look.skin.scaled(0.65), alpha: 0.6, within: neck)
 
         let bodyX = Float(rect.x) + Float(rect.width) / 2 + pose.dx * s * 0.6

@@ -69,8 +69,8 @@ extension AvatarRenderer {
         let my: Float = 0.72 + (look.faceLength - 1.27) * 0.5
         if look.beard {
             let jaw = face.ellipse(0, 0.28, 0.86, look.faceLength - 0.24)
-            canvas.fill(face.ellipse(0, 0.55, 1.0, 0.85), look.hair.scaled(0.9), alpha: 0.95, within: jaw,
-                        minus: face.ellipse(0, 0.0, 0.98, 0.72))
+            canvas.fill(face.ellipse(0, 0.6, 1.0, 0.8), look.hair.scaled(0.9), alpha: 0.92, within: jaw,
+                        minus: face.ellipse(0, 0.05, 0.96, 0.76))
             canvas.fill(face.ellipse(0, my - 0.1, 0.32, 0.09), look.hair.scaled(0.9))
         } else if look.moustache {
             canvas.fill(face.ellipse(0, my - 0.1, 0.28, 0.08), look.hair.scaled(0.9),

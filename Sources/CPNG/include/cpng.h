@@ -7,7 +7,9 @@
 /// RGB inputs are expanded). Uses libpng's simplified API, which guards itself
 /// with setjmp. On success returns 0 and sets *out_pixels (free with
 /// cpng_free), *width, *height. On failure returns -1 and copies libpng's
-/// message into msg (msg_len bytes at most).
+/// message into msg (msg_len bytes at most). Images with more than
+/// max_pixels pixels are refused from their header, before any pixel memory
+/// is allocated: that failure returns -2.
 int cpng_decode_rgba(const uint8_t *data, size_t size, size_t max_pixels,
                      uint8_t **out_pixels, uint32_t *width, uint32_t *height,
                      char *msg, size_t msg_len);

@@ -79,6 +79,20 @@ import Testing
                      ("Lars", "Berg", "male", 45), ("Sam", "Rivera", "nonbinary", 29), ("Olu", "Ade", "male", 30),
                      ("Ines", "Costa", "female", 70), ("Raj", "Patel", "male", 52)]
         let size = Int(ProcessInfo.processInfo.environment["AVATAR_LOOK_SIZE"] ?? "512") ?? 512
+        // A contact sheet of 24 faces, 6 x 4 at 200 px.
+        var sheet = PixelImage(width: 1200, height: 800, fill: (255, 255, 255))
+        let genders = ["female", "male", "nonbinary"]
+        for k in 0..<24 {
+            let p = Persona(firstname: "P\(k)", lastname: "Q", gender: genders[k % 3], age: 18 + (k * 13) % 60,
+                            country: "", city: "", occupation: "", bio: "")
+            let face = renderer.base(persona: p, seed: AvatarRenderer.seed(taskID: "sheet", index: k, persona: p),
+                                     size: ImageSize(width: 200, height: 200))
+            for y in 0..<200 {
+                let dst = sheet.offset(x: (k % 6) * 200, y: (k / 6) * 200 + y)
+                sheet.pixels.replaceSubrange(dst..<dst + 600, with: face.pixels[(y * 600)..<(y * 600 + 600)])
+            }
+        }
+        try Data(PNGCodec.encode(sheet)).write(to: URL(fileURLWithPath: "\(dir)/sheet.png"))
         for (i, (first, last, gender, age)) in names.enumerated() {
             let p = Persona(firstname: first, lastname: last, gender: gender, age: age, country: "", city: "", occupation: "", bio: "")
             let seed = AvatarRenderer.seed(taskID: "look", index: i + 1, persona: p)
