@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# `make bench`: speed and memory targets, measured (never asserted in unit tests).
+#  1. builtin pipeline: one task of 20 personas at 1024x1024, offline; wall time,
+#     personas per second, peak RSS of the processor.
+#  2. remote image provider against the loopback fake answering in 200 ms:
+#     16 personas at concurrency 8; wall time of the image stage over the floor
+#     (16 personas x 2 requests / 8 x 200 ms = 0.8 s); target <= 1.15.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN="${1:-.build/release/avatar-spool}"
+WORK="$(mktemp -d /tmp/avatar-bench.XXXXXX)"
+trap 'rm -rf "$WORK"' EXIT
+
+echo "== 1. builtin pipeline, 20 personas at 1024x1024"
+cat > "$WORK/bench.json" <<JSON
+{"task_id": "bench-builtin", "count": 20, "persona": {"country": "DE"}, "images": {"size": "1024x1024"}}
+JSON
+"$BIN" submit --spool "$WORK/spool" "$WORK/bench.json" >/dev/null
+python3 - "$BIN" "$WORK/spool" <<'PY'
+import resource, subprocess, sys, time
+binary, spool = sys.argv[1], sys.argv[2]
+t0 = time.monotonic()
+subprocess.run([binary, "run", "--drain", "--spool", spool, "--log-level", "warning"], check=True)
+wall = time.monotonic() - t0
+rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(f"wall {wall:.2f} s, {20 / wall:.1f} personas/s, peak RSS {rss:.0f} MiB (IMAGE_CONCURRENCY default 4, 2 cores)")
+PY
+
+if [ -f scripts/bench_remote.sh ]; then
+    echo
+    echo "== 2. OpenAI image provider against the 200 ms loopback fake"
+    bash scripts/bench_remote.sh "$BIN" "$WORK"
+fi
