@@ -58,7 +58,7 @@ struct JSONReader {
             let len = utf8SequenceLength(at: i)
             if len == 0 {
                 pos = i
-                throw fail(.invalidUTF8, "invalid UTF-8 byte 0x\(hex2(buf[i])) at byte offset \(i); the file must be UTF-8")
+                throw fail(.invalidUTF8, "invalid UTF-8 byte 0x\(hex2(buf[i])); the file must be UTF-8")
             }
             i += len
         }
@@ -94,26 +94,26 @@ struct JSONReader {
             var value: JSONValue
             switch buf[pos] {
             case UInt8(ascii: "{"):
+                try checkDepth(frames.count)
                 pos += 1
                 skipWhitespace()
                 if pos < buf.count && buf[pos] == UInt8(ascii: "}") {
                     pos += 1
                     value = .object([])
                 } else {
-                    try checkDepth(frames.count)
                     var frame = Frame(isObject: true)
                     frame.key = try parseKey(in: &frame)
                     frames.append(frame)
                     continue
                 }
             case UInt8(ascii: "["):
+                try checkDepth(frames.count)
                 pos += 1
                 skipWhitespace()
                 if pos < buf.count && buf[pos] == UInt8(ascii: "]") {
                     pos += 1
                     value = .array([])
                 } else {
-                    try checkDepth(frames.count)
                     frames.append(Frame(isObject: false))
                     continue
                 }

@@ -33,8 +33,13 @@ public enum TaskValidator {
         do {
             document = try JSONParser(options: .init(maxDepth: maxDepth, maxStringBytes: maxStringBytes)).parse(bytes)
         } catch {
-            let issue = ValidationIssue(path: "$", expected: "a JSON object in UTF-8", got: error.description,
-                                        hint: error.code == .empty ? "the file is empty" : nil)
+            let issue: ValidationIssue
+            if error.code == .empty {
+                issue = ValidationIssue(path: "$", expected: "a JSON object like {\"count\": 4}",
+                                        got: bytes.isEmpty ? "an empty file" : "only whitespace", hint: "the file is empty")
+            } else {
+                issue = ValidationIssue(path: "$", expected: "a valid JSON document in UTF-8", got: error.description)
+            }
             return .failure(TaskValidationError(fileName: fileName, issues: [issue]))
         }
         var checker = TaskChecker(allowedSizes: allowedSizes)

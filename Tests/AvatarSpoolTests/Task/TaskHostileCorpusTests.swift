@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+@testable import AvatarTask
+
+@Suite struct TaskHostileCorpusTests {
+    /// The sizes of a typical remote image provider; the default size is among them.
+    static let sizes: Set<ImageSize> = [ImageSize(width: 1024, height: 1024), ImageSize(width: 512, height: 512)]
+
+    @Test("the committed corpus has at least 50 files, each listed in expected.json, under 100 KB")
+    func committedCorpusShape() throws {
+        let dir = HostileCorpus.committedDirectory
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0 != "expected.json" }
+        let cases = try HostileCorpus.committedCases()
+        #expect(files.count >= 50)
+        #expect(Set(files) == Set(cases.map(\.name)))
+        let total = try files.reduce(0) { $0 + (try FileManager.default.attributesOfItem(atPath: dir + "/" + $1)[.size] as! Int) }
+        #expect(total < 100_000)
+    }
+
+    @Test("every corpus file, committed or generated, fails validation with its expected message")
+    func everyFileFails() throws {
+        let tmp = try HostileCorpus.makeTemporaryDirectory()
+        defer { HostileCorpus.removeDirectory(tmp) }
+        let cases = try HostileCorpus.committedCases() + HostileCorpus.writeLargeCases(into: tmp)
+        for c in cases {
+            switch TaskValidator.validate(fileAt: c.path, allowedSizes: Self.sizes) {
+            case .success(let spec):
+                Issue.record("\(c.name) was accepted: \(spec)")
+            case .failure(let error):
+                #expect(error.description.contains(c.expected), "\(c.name): \(error)")
+                #expect(error.fileName == c.name)
+            }
+        }
+    }
+
+    @Test("the validator refuses the 50 MB file by its size, without reading it")
+    func refusesBySize() throws {
+        let tmp = try HostileCorpus.makeTemporaryDirectory()
+        defer { HostileCorpus.removeDirectory(tmp) }
+        _ = try HostileCorpus.writeLargeCases(into: tmp)
+        let clock = ContinuousClock()
+        var result: Result<TaskSpec, TaskValidationError>?
+        let elapsed = clock.measure { result = TaskValidator.validate(fileAt: tmp + "/big-50mb.json") }
+        guard case .failure(let error)? = result else { Issue.record("accepted"); return }
+        #expect(error.issues.first?.got == "\(50 * 1024 * 1024) bytes")
+        #expect(elapsed < .milliseconds(200))
+    }
+
+    @Test("validate(fileAt:) refuses symlinks, FIFOs and directories without following or blocking")
+    func notRegularFiles() throws {
+        let tmp = try HostileCorpus.makeTemporaryDirectory()
+        defer { HostileCorpus.removeDirectory(tmp) }
+        try FileManager.default.createSymbolicLink(atPath: tmp + "/x.json", withDestinationPath: "/etc/passwd")
+        #expect(mkfifo(tmp + "/y.json", 0o600) == 0)
+        try FileManager.default.createDirectory(atPath: tmp + "/z.json", withIntermediateDirectories: false)
+        let expectations = ["x.json": "symbolic link", "y.json": "a FIFO", "z.json": "a directory", "missing.json": "No such file"]
+        for (name, got) in expectations {
+            guard case .failure(let error) = TaskValidator.validate(fileAt: tmp + "/" + name) else {
+                Issue.record("\(name) accepted"); continue
+            }
+            #expect(error.description.contains(got), "\(name): \(error)")
+            #expect(!error.description.contains("root:"))
+        }
+    }
+}
