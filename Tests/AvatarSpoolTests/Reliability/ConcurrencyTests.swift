@@ -31,7 +31,8 @@ extension Reliability {
             }
             let elapsed = Date().timeIntervalSince(started)
             #expect(done, "only \(RS.list(spool + "/completed").count) of 200 completed after \(Int(elapsed)) s")
-            #expect(procs.allSatisfy(\.isRunning))
+            let allRunning = procs.allSatisfy { $0.isRunning }
+            #expect(allRunning)
             procs.forEach { $0.kill(SIGTERM) }
 
             #expect(RS.list(spool + "/completed") == ids)

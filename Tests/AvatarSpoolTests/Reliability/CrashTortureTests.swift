@@ -13,8 +13,8 @@ extension Reliability {
             var env = ProcessInfo.processInfo.environment
             env["TORTURE_TASKS"] = "4"
             env["TORTURE_KILLS"] = "6"
-            env["TORTURE_PERSONAS"] = "2"
-            env["TORTURE_DELAY_MS"] = "300"
+            env["TORTURE_PERSONAS"] = "3"
+            env["TORTURE_DELAY_MS"] = "500"
             env["TORTURE_MIN_SLEEP"] = "0.2"
             env["TORTURE_MAX_SLEEP"] = "1.2"
             env["IMAGE_CONCURRENCY"] = "2"

@@ -126,7 +126,7 @@ final class ProcessorProcess: @unchecked Sendable {
 
     init(arguments: [String] = ["run"], env: [String: String], logPath: String) throws {
         self.logPath = logPath
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.executableURL = URL(fileURLWithPath: RS.binary)
         process.arguments = arguments
