@@ -33,7 +33,7 @@ extension Reliability {
                 let r = try RS.run(args, env: env)
                 texts.append((args.joined(separator: " "), r.output))
             }
-            #expect(texts[1].1.contains("secret-ok"), "status does not list the task: \(texts[1].1)")
+            #expect(texts[3].1.contains("secret-ok"), "status secret-ok does not show the task: \(texts[3].1)")
             // Every file of the spool, raw bytes: error.json, result.json, the index.
             var files = 0
             for e in RS.walk(spool) where RS.isRegular(e.mode) {
