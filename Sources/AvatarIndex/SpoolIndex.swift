@@ -16,6 +16,11 @@ public final class SpoolIndex: Sendable {
         config.busyMode = .timeout(10)
         config.foreignKeysEnabled = true
         config.label = "avatar-spool.index"
+        // SQLite creates a new database 0644 whatever the umask allows (and
+        // its -wal/-shm files copy that mode): create it 0666 & ~umask
+        // ourselves, so that --umask 002 gives a group-writable index.
+        let fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o666)
+        if fd >= 0 { close(fd) }
         pool = try DatabasePool(path: path, configuration: config)
         try IndexSchema.migrator.migrate(pool)
     }

@@ -78,6 +78,14 @@ public actor Indexer {
         }
     }
 
+    /// At a processor's start: a processor killed between a folder rename
+    /// and its index update left the index behind the folders, so it is
+    /// always made anew from them (retried at each rescan if that fails).
+    public func rebuildAtStart() async {
+        needsRebuild = true
+        await rebuildIfNeeded()
+    }
+
     /// Rebuilds when the index went missing or an update failed.
     public func rebuildIfNeeded() async {
         if index?.isDeleted == true || !FileManager.default.fileExists(atPath: layout.indexPath) { needsRebuild = true }

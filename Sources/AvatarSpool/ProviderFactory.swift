@@ -18,7 +18,11 @@ enum ProviderFactory {
 
     static func imageProvider(_ settings: ProcessorSettings, _ values: Settings) throws -> any ImageProvider {
         switch settings.imageProvider {
-        default: return BuiltinImageProvider()
+        default:
+            // AVATAR_BUILTIN_IMAGE_DELAY_MS: a testing knob (scripts/torture.sh)
+            // that makes the builtin provider answer like a slow remote one.
+            let ms = try values.int("AVATAR_BUILTIN_IMAGE_DELAY_MS", default: 0, range: 0...600_000)
+            return BuiltinImageProvider(delay: .milliseconds(ms))
         }
     }
 

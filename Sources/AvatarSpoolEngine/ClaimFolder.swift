@@ -58,6 +58,7 @@ final class ClaimFolder: @unchecked Sendable {
             Sys.close(fd)
             return nil
         }
+        AtomicFile.removeTemporaries(in: fd, path: path)
         let origin = (try? AtomicFile.read(".origin", in: fd, limit: 4096)).flatMap { $0 }
         let original = origin.map { String(decoding: $0, as: UTF8.self) } ?? "task.json"
         return ClaimFolder(layout: layout, name: name, fd: fd, lockfd: lockfd, originalName: original)

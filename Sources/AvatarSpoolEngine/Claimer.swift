@@ -30,6 +30,11 @@ public struct Claimer: Sendable {
         self.logger = logger
     }
 
+    /// The size cap as `validate` words it: "1 MiB (1048576 bytes)".
+    var limitText: String {
+        maxTaskBytes % (1 << 20) == 0 ? "\(maxTaskBytes >> 20) MiB (\(maxTaskBytes) bytes)" : "\(maxTaskBytes) bytes"
+    }
+
     /// Looks at `pending/<name>` and claims, rejects or defers it.
     /// Blocking: call from a `BlockingPool`.
     public func claim(_ name: String) throws -> ClaimResult {
@@ -64,14 +69,14 @@ public struct Claimer: Sendable {
         }
         if Int(fst.st_size) > maxTaskBytes {
             return try claimAndReject(name, pendingfd: pendingfd,
-                                      message: "the file is \(fst.st_size) bytes; a task file may have at most \(maxTaskBytes) bytes")
+                                      message: "the file is \(fst.st_size) bytes; a task file may have at most \(limitText)")
         }
         let bytes: [UInt8]
         do {
             bytes = try Sys.readAll(fd, limit: maxTaskBytes, path: name)
         } catch let e as SystemError where e.errno == EFBIG {
             return try claimAndReject(name, pendingfd: pendingfd,
-                                      message: "the file grew past \(maxTaskBytes) bytes while being read")
+                                      message: "the file grew past \(limitText) while being read")
         }
         // Still being written? Only a file that does not parse is given time.
         if case .invalid(_, _, _, let incomplete) = admit(bytes, name), incomplete {
@@ -106,7 +111,7 @@ public struct Claimer: Sendable {
             bytes = read
         } catch let e as SystemError where e.errno == EFBIG {
             let id = TaskID.derive(fromFileName: originalName)
-            let message = "the file is larger than \(maxTaskBytes) bytes, the most a task file may have"
+            let message = "the file is larger than \(limitText), the most a task file may have"
             try claim.writeReport(RejectionReport(taskID: id, file: originalName, message: message, issues: []))
             return try place(claim, id: id, stage: .failed, reason: message, originalName: originalName)
         }

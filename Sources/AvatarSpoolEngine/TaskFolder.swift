@@ -56,6 +56,8 @@ public final class TaskFolder: TaskWorkspace, @unchecked Sendable {
         var st = stat()
         guard lstat(path, &st) == 0, let mine = try? Sys.fstat(dirfd),
               st.st_ino == mine.st_ino, st.st_dev == mine.st_dev else { return nil }
+        // Ours now: what a killed holder was writing is garbage.
+        AtomicFile.removeTemporaries(in: dirfd, path: path)
         return folder
     }
 

@@ -36,6 +36,27 @@ public enum AtomicFile {
         try write(data, to: url.lastPathComponent, in: dirfd, dirPath: dir)
     }
 
+    /// Removes the `.tmp-*` files a writer killed mid-write left in the
+    /// folder `path` (open as `dirfd`) and its direct subfolders. Call only
+    /// while holding the folder's lock, when no live writer can be there.
+    /// - Returns: how many it removed.
+    @discardableResult
+    public static func removeTemporaries(in dirfd: Int32, path: String) -> Int {
+        var removed = 0
+        for name in (try? Sys.listDirectory(path)) ?? [] {
+            if name.hasPrefix(".tmp-") {
+                if Glibc.unlinkat(dirfd, name, 0) == 0 { removed += 1 }
+            } else if !name.hasPrefix("."),
+                      let sub = try? Sys.openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW) {
+                for inner in (try? Sys.listDirectory(path + "/" + name)) ?? [] where inner.hasPrefix(".tmp-") {
+                    if Glibc.unlinkat(sub, inner, 0) == 0 { removed += 1 }
+                }
+                Sys.close(sub)
+            }
+        }
+        return removed
+    }
+
     /// Reads a regular file relative to `dirfd` without following a symlink,
     /// refusing more than `limit` bytes. Returns nil when it does not exist.
     public static func read(_ name: String, in dirfd: Int32, limit: Int = 64 << 20) throws -> [UInt8]? {

@@ -17,13 +17,19 @@ public struct BuiltinImageProvider: ImageProvider {
     private let renderer = AvatarRenderer()
     private let compressionLevel: Int
     private let pool: BlockingPool
+    /// Testing knob: an artificial wait before each image, as if a remote
+    /// provider were answering (AVATAR_BUILTIN_IMAGE_DELAY_MS; default none).
+    private let delay: Duration
+
 
     /// - Parameters:
     ///   - compressionLevel: zlib level for the PNGs (1–3 is fast).
     ///   - pool: where the CPU work runs.
-    public init(compressionLevel: Int = 2, pool: BlockingPool = .shared) {
+    ///   - delay: testing only: how long each request "takes" before rendering.
+    public init(compressionLevel: Int = 2, pool: BlockingPool = .shared, delay: Duration = .zero) {
         self.compressionLevel = compressionLevel
         self.pool = pool
+        self.delay = delay
     }
 
     /// Step 2: the base selfie at `task.images.size`.
@@ -31,6 +37,7 @@ public struct BuiltinImageProvider: ImageProvider {
     ///   `.badImage` if encoding fails.
     public func baseImage(prompt: String, persona: Persona, task: TaskSpec, index: Int) async throws -> GeneratedImage {
         let size = try checkedSize(task.images.size)
+        if delay > .zero { try await Task.sleep(for: delay) }
         let seed = AvatarRenderer.seed(taskID: task.taskID, index: index, persona: persona)
         let (renderer, level) = (self.renderer, compressionLevel)
         let png = try await pool.run { try Self.encode(renderer.base(persona: persona, seed: seed, size: size), level) }
@@ -41,6 +48,7 @@ public struct BuiltinImageProvider: ImageProvider {
     /// image is not read: the persona's seed reproduces its look.
     public func gridImage(base: [UInt8], prompt: String, persona: Persona, task: TaskSpec, index: Int) async throws -> GeneratedImage {
         let size = try checkedSize(task.images.size)
+        if delay > .zero { try await Task.sleep(for: delay) }
         let seed = AvatarRenderer.seed(taskID: task.taskID, index: index, persona: persona)
         let (renderer, level) = (self.renderer, compressionLevel)
         let png = try await pool.run { try Self.encode(renderer.grid(persona: persona, seed: seed, size: size), level) }
