@@ -41,6 +41,27 @@ public final class SpoolIndex: Sendable {
         }
     }
 
+    /// task_id → status for every indexed task.
+    public func statuses() async throws -> [String: String] {
+        try await pool.read { db in
+            var out: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT task_id, status FROM generation_tasks") {
+                out[row["task_id"]] = row["status"]
+            }
+            return out
+        }
+    }
+
+    /// Removes tasks (and their results) whose folders are gone.
+    public func delete(taskIDs: [String]) async throws {
+        guard !taskIDs.isEmpty else { return }
+        try await pool.write { db in
+            for id in taskIDs {
+                try db.execute(sql: "DELETE FROM generation_tasks WHERE task_id = ?", arguments: [id])
+            }
+        }
+    }
+
     static func timestamp(_ date: Date) -> String {
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")

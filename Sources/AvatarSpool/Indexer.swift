@@ -78,12 +78,32 @@ public actor Indexer {
         }
     }
 
-    /// At a processor's start: a processor killed between a folder rename
-    /// and its index update left the index behind the folders, so it is
-    /// always made anew from them (retried at each rescan if that fails).
-    public func rebuildAtStart() async {
-        needsRebuild = true
+    /// At a processor's start. A processor killed between a folder rename
+    /// and its index update left the index behind the folders: every task
+    /// whose indexed status differs from its folder is synced again, rows of
+    /// tasks whose folders are gone are dropped. Cheaper than a rebuild on a
+    /// large spool (one readdir per status folder, one query); a missing or
+    /// unreadable index is rebuilt whole.
+    public func reconcileAtStart() async {
         await rebuildIfNeeded()
+        guard let index = open(), !needsRebuild else { return }
+        do {
+            let indexed = try await index.statuses()
+            var present: Set<String> = []
+            for stage in TaskStage.allCases where stage != .pending {
+                for id in layout.taskIDs(in: stage) {
+                    present.insert(id)
+                    guard indexed[id] != stage.rawValue || !stage.isTerminal,
+                          let folder = try? TaskFolder.open(layout: layout, stage: stage, id: id) else { continue }
+                    await write(folder)
+                }
+            }
+            try await index.delete(taskIDs: indexed.keys.filter { !present.contains($0) })
+        } catch {
+            logger.warning("index check at start failed (\(error)); rebuilding it from the folders")
+            needsRebuild = true
+            await rebuildIfNeeded()
+        }
     }
 
     /// Rebuilds when the index went missing or an update failed.

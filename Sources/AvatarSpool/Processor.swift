@@ -28,7 +28,7 @@ public final class Processor: Sendable {
     public func run(drain: Bool) async throws {
         try layout.create()
         try services.claimer.recoverClaims()
-        await services.indexer.rebuildAtStart()
+        await services.indexer.reconcileAtStart()
         logger.info("processor started on \(layout.root) (data: \(services.context.personas.name), images: \(services.context.images.name), storage: \(services.context.store.name); tasks at once: \(services.settings.taskConcurrency), images at once: \(services.settings.imageConcurrency))")
 
         var watcher: PendingWatcher?
