@@ -12,7 +12,7 @@ struct CurlHTTPClientTests {
 
     @Test("a GET returns status, lower-cased headers and body; sends our User-Agent, no Expect")
     func get() async throws {
-        try await FakeServer.with { fake in
+        try await FakeServer.with { (fake) async throws in
             let response = try await client.send(HTTPRequest(method: "GET", url: fake.baseURL + "/echo?x=1",
                                                               headers: [("X-Test", "yes")]))
             #expect(response.status == 200)
@@ -31,7 +31,7 @@ struct CurlHTTPClientTests {
 
     @Test("a POST sends its bytes with Content-Length, not chunked, no Expect")
     func postBytes() async throws {
-        try await FakeServer.with { fake in
+        try await FakeServer.with { (fake) async throws in
             let bytes = Array((0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
             let response = try await client.send(HTTPRequest(
                 method: "POST", url: fake.baseURL + "/echo", headers: [("Content-Type", "application/octet-stream")],
@@ -48,7 +48,7 @@ struct CurlHTTPClientTests {
 
     @Test("a PUT streams a slice of a file")
     func putFile() async throws {
-        try await FakeServer.with { fake in
+        try await FakeServer.with { (fake) async throws in
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("curl-put-\(UUID().uuidString)").path
             let bytes = Array((0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) })
             _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
@@ -65,7 +65,7 @@ struct CurlHTTPClientTests {
 
     @Test("a POST with no body sends Content-Length: 0")
     func postEmpty() async throws {
-        try await FakeServer.with { fake in
+        try await FakeServer.with { (fake) async throws in
             let echo = try json(try await client.send(HTTPRequest(method: "POST", url: fake.baseURL + "/echo")))
             #expect(echo["method"] as? String == "POST")
             #expect((echo["headers"] as? [String: String])?["content-length"] == "0")
@@ -74,7 +74,7 @@ struct CurlHTTPClientTests {
 
     @Test("an error status is a response, not a thrown error")
     func errorStatus() async throws {
-        try await FakeServer.with { fake in
+        try await FakeServer.with { (fake) async throws in
             let response = try await client.send(HTTPRequest(method: "GET", url: fake.baseURL + "/status/503"))
             #expect(response.status == 503)
         }
@@ -82,7 +82,7 @@ struct CurlHTTPClientTests {
 
     @Test("sequential requests reuse one connection")
     func reuse() async throws {
-        try await FakeServer.with { fake in
+        try await FakeServer.with { (fake) async throws in
             try await fake.script([])
             for _ in 0..<5 {
                 _ = try await client.send(HTTPRequest(method: "GET", url: fake.baseURL + "/echo"))
@@ -93,7 +93,7 @@ struct CurlHTTPClientTests {
 
     @Test("a server that hangs past the time-out gives .timeout")
     func timeout() async throws {
-        try await FakeServer.with { fake in
+        try await FakeServer.with { (fake) async throws in
             try await fake.script([["hang": 5]])
             let start = ContinuousClock.now
             let error = await #expect(throws: HTTPTransportError.self) {
@@ -107,7 +107,7 @@ struct CurlHTTPClientTests {
 
     @Test("a reset connection gives .connectionReset")
     func reset() async throws {
-        try await FakeServer.with { fake in
+        try await FakeServer.with { (fake) async throws in
             try await fake.script([["reset": true]])
             let error = await #expect(throws: HTTPTransportError.self) {
                 try await client.send(HTTPRequest(method: "GET", url: fake.baseURL + "/echo"))
@@ -129,7 +129,7 @@ struct CurlHTTPClientTests {
 
     @Test("cancelling the task aborts the transfer promptly")
     func cancellation() async throws {
-        try await FakeServer.with { fake in
+        try await FakeServer.with { (fake) async throws in
             try await fake.script([["hang": 10]])
             let start = ContinuousClock.now
             let task = Task {
