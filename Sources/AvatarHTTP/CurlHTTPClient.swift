@@ -167,7 +167,7 @@ public final class CurlHTTPClient: HTTPTransport, @unchecked Sendable {
         }
         var status = 0
         _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        return HTTPResponse(status: status, headers: transfer.headers, body: transfer.body)
+        return HTTPResponse(status: status, headers: transfer.headers, body: transfer.received.bytes)
     }
 
     private static func millis(_ seconds: Double) -> Int {

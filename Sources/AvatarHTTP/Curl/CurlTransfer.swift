@@ -18,7 +18,8 @@ final class CurlTransfer: @unchecked Sendable {
     private let lock = NSLock()
     private var _cancelled = false
 
-    var body: [UInt8] = []
+    /// The response body as it arrives.
+    let received = ByteBuffer()
     var headers: [String: String] = [:]
     var source: Source = .none
     /// Bytes of the upload already handed to libcurl.
@@ -111,11 +112,7 @@ final class CurlTransfer: @unchecked Sendable {
 let curlWriteCallback: ccurl_data_cb = { ptr, size, nmemb, userdata in
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata!).takeUnretainedValue()
     let count = size * nmemb
-    if count > 0, let ptr {
-        ptr.withMemoryRebound(to: UInt8.self, capacity: count) {
-            transfer.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: count))
-        }
-    }
+    if count > 0, let ptr { transfer.received.append(ptr, count: count) }
     return count
 }
 
@@ -148,4 +145,36 @@ let curlSeekCallback: ccurl_seek_cb = { userdata, offset, origin in
 let curlXferInfoCallback: ccurl_xferinfo_cb = { userdata, _, _, _, _ in
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata!).takeUnretainedValue()
     return transfer.cancelled ? 1 : 0
+}
+
+/// A growable byte buffer filled with memcpy (a response body can be
+/// megabytes; appending chunk by chunk to an Array is slow in debug builds).
+final class ByteBuffer {
+    private var storage: UnsafeMutableRawPointer?
+    private var capacity = 0
+    private(set) var count = 0
+
+    deinit { storage?.deallocate() }
+
+    func append(_ bytes: UnsafeRawPointer, count n: Int) {
+        if count + n > capacity {
+            let newCapacity = max(count + n, capacity * 2, 16 * 1024)
+            let grown = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 16)
+            if let storage, count > 0 { grown.copyMemory(from: storage, byteCount: count) }
+            storage?.deallocate()
+            storage = grown
+            capacity = newCapacity
+        }
+        (storage! + count).copyMemory(from: bytes, byteCount: n)
+        count += n
+    }
+
+    /// The bytes, copied once into an Array.
+    var bytes: [UInt8] {
+        guard let storage, count > 0 else { return [] }
+        return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: storage, byteCount: count)
+            initialized = count
+        }
+    }
 }

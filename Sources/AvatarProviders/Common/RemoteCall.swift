@@ -25,7 +25,7 @@ enum RemoteCall {
     static func error(for response: HTTPResponse, provider: String) -> ProviderError {
         var message = ""
         var remoteCode: String?
-        if let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] {
+        if let object = try? JSONSerialization.jsonObject(with: Data(copying: response.body)) as? [String: Any] {
             if let error = object["error"] as? [String: Any] {
                 message = error["message"] as? String ?? ""
                 remoteCode = (error["code"] as? String) ?? (error["type"] as? String)
@@ -55,7 +55,7 @@ enum RemoteCall {
 
     /// Parses a JSON object answer, or throws `.badResponse`.
     static func object(_ body: [UInt8], provider: String) throws -> [String: Any] {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(copying: body)) as? [String: Any] else {
             throw ProviderError(.badResponse, provider: provider,
                                 message: "the answer is not a JSON object: \(String(decoding: body.prefix(200), as: UTF8.self))")
         }

@@ -81,7 +81,7 @@ public struct OpenAIImageProvider: ImageProvider {
         guard let data = Data(base64Encoded: b64, options: .ignoreUnknownCharacters), !data.isEmpty else {
             throw ProviderError(.badImage, provider: "openai-images", message: "data[0].b64_json is not valid base64")
         }
-        let png = [UInt8](data)
+        let png = data.byteArray
         // TODO(merge): ImageValidator — decode the whole PNG with AvatarImaging.
         guard PNGSignature.dimensions(png) != nil else {
             throw ProviderError(.badImage, provider: "openai-images",
