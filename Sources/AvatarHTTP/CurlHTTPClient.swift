@@ -96,6 +96,8 @@ public final class CurlHTTPClient: HTTPTransport, @unchecked Sendable {
         let names = Set(request.headers.map { $0.name.lowercased() })
         if !names.contains("expect") { lines.append("Expect:") }
         if hasBody, !names.contains("transfer-encoding") { lines.append("Transfer-Encoding:") }
+        // libcurl would label a POST body form-urlencoded; send no type rather than a wrong one.
+        if request.method.uppercased() == "POST", !names.contains("content-type") { lines.append("Content-Type:") }
         for line in lines { headers = curl_slist_append(headers, line) }
 
         let context = Unmanaged.passUnretained(transfer).toOpaque()

@@ -69,6 +69,21 @@ struct CurlHTTPClientTests {
             let echo = try json(try await client.send(HTTPRequest(method: "POST", url: fake.baseURL + "/echo")))
             #expect(echo["method"] as? String == "POST")
             #expect((echo["headers"] as? [String: String])?["content-length"] == "0")
+            #expect((echo["headers"] as? [String: String])?["content-type"] == nil)
+        }
+    }
+
+    @Test("a SigV4 request is signed by libcurl; the secret is not sent")
+    func sigV4() async throws {
+        try await FakeServer.with { (fake) async throws in
+            let echo = try json(try await client.send(HTTPRequest(
+                method: "PUT", url: fake.baseURL + "/echo", headers: [("x-amz-content-sha256", "UNSIGNED-PAYLOAD")],
+                body: .bytes(Array("hello".utf8)), awsSigV4: "aws:amz:us-east-1:s3", awsCredentials: "AKIDEXAMPLE:s3cr3t")))
+            let headers = echo["headers"] as? [String: String] ?? [:]
+            #expect(headers["authorization"]?.hasPrefix("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/") == true)
+            #expect(headers["authorization"]?.contains("x-amz-content-sha256") == true)
+            #expect(headers["x-amz-date"] != nil)
+            #expect(!"\(echo)".contains("s3cr3t"))
         }
     }
 
