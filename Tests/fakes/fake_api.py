@@ -216,6 +216,8 @@ class Handler(BaseHTTPRequestHandler):
                                    "text": body.decode("utf-8", "replace") if len(body) < 4096 else None})
         if path.startswith("/status/"):
             return self.send(int(path.split("/")[2]), {"status": int(path.split("/")[2])})
+        if path == "/api/v1/ping":
+            return self.send(200, "pong", ctype="text/plain")
         if path.startswith("/api/v1/prediction/"):
             return self.flowise(body, action)
         if not path.startswith("/v1/"):

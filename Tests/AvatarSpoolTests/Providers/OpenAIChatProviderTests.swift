@@ -101,3 +101,25 @@ struct OpenAIChatProviderTests {
         #expect(settings?.summary(for: .data).contains("sk-secret") == false)
     }
 }
+
+@Suite("Endpoint checks for doctor")
+struct EndpointCheckTests {
+    @Test("OK with the right key, FAIL with a wrong one or nobody listening; Flowise ping")
+    func checks() async throws {
+        try await FakeServer.with { (fake) async throws in
+            let good = ProviderTest.chat(fake)
+            #expect(await good.check(transport: ProviderTest.client).verdict == .ok)
+            var settings = ProviderTest.openAISettings(fake)
+            settings.apiKey = "wrong-key"
+            let bad = await OpenAIImageProvider(settings: settings, transport: ProviderTest.client).check(transport: ProviderTest.client)
+            #expect(bad.verdict == .failed)
+            #expect(bad.detail.contains("credentials were rejected"))
+            #expect(!bad.description.contains("wrong-key"))
+            #expect(await ProviderTest.flowise(fake).check(transport: ProviderTest.client).verdict == .ok)
+        }
+        var settings = OpenAISettings(baseURL: "http://127.0.0.1:1/v1", apiKey: "k")
+        settings.connectTimeout = 1
+        let down = await OpenAIChatPersonaProvider(settings: settings, transport: ProviderTest.client).check(transport: ProviderTest.client)
+        #expect(down.verdict == .failed)
+    }
+}
