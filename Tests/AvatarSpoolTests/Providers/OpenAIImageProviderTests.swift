@@ -156,3 +156,35 @@ struct OpenAIImageProviderTests {
         }
     }
 }
+
+@Suite("OpenAIImageProvider when the remote never recovers")
+struct OpenAIImageGiveUpTests {
+    @Test("every attempt timing out ends in a .timeout ProviderError after maxAttempts")
+    func allTimeouts() async throws {
+        try await FakeServer.with { (fake) async throws in
+            try await fake.script(Array(repeating: ["hang": 2], count: 4))
+            let start = ContinuousClock.now
+            let error = await providerError {
+                _ = try await ProviderTest.images(fake, timeout: 0.3)
+                    .baseImage(prompt: "p", persona: ProviderTest.persona, task: ProviderTest.task, index: 1)
+            }
+            #expect(error?.code == .timeout)
+            #expect(try await fake.requests("/v1/images/generations") == 4)
+            #expect(ContinuousClock.now - start < .seconds(4))
+        }
+    }
+
+    @Test("a persistent 503 ends in an .http ProviderError with the status after maxAttempts")
+    func persistent503() async throws {
+        try await FakeServer.with { (fake) async throws in
+            try await fake.script(Array(repeating: ["status": 503], count: 4))
+            let error = await providerError {
+                _ = try await ProviderTest.images(fake)
+                    .baseImage(prompt: "p", persona: ProviderTest.persona, task: ProviderTest.task, index: 1)
+            }
+            #expect(error?.status == 503)
+            #expect(error?.message == "fake status 503")
+            #expect(try await fake.requests("/v1/images/generations") == 4)
+        }
+    }
+}
