@@ -52,6 +52,13 @@ EDIT_PARTS = {"image", "prompt", "model", "size", "n", "quality", "input_fidelit
               "response_format", "background", "output_format", "user", "mask"}
 
 
+def fnv1a64(data):
+    h = 0xcbf29ce484222325
+    for b in data:
+        h = ((h ^ b) * 0x100000001b3) & 0xffffffffffffffff
+    return format(h, "016x")
+
+
 def family(model):
     if model.startswith("gpt-image"):
         return "gpt-image"
@@ -212,7 +219,7 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/echo":
             return self.send(200, {"method": self.command, "path": self.path, "chunked": chunked,
                                    "headers": {k.lower(): v for k, v in self.headers.items()},
-                                   "body_length": len(body), "sha256": hashlib.sha256(body).hexdigest(),
+                                   "body_length": len(body), "sha256": hashlib.sha256(body).hexdigest(), "fnv1a64": fnv1a64(body),
                                    "text": body.decode("utf-8", "replace") if len(body) < 4096 else None})
         if path.startswith("/status/"):
             return self.send(int(path.split("/")[2]), {"status": int(path.split("/")[2])})
