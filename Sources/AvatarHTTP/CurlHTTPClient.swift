@@ -115,6 +115,7 @@ public final class CurlHTTPClient: HTTPTransport, @unchecked Sendable {
         set(ccurl_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, ""))
         set(ccurl_setopt_string(handle, CURLOPT_USERAGENT, userAgent))
         set(ccurl_setopt_long(handle, CURLOPT_TCP_KEEPALIVE, 1))
+        set(ccurl_setopt_string(handle, CURLOPT_NOPROXY, CurlGlobal.noProxy))
         set(ccurl_setopt_slist(handle, CURLOPT_HTTPHEADER, headers))
         set(ccurl_setopt_data_cb(handle, CURLOPT_WRITEFUNCTION, curlWriteCallback))
         set(ccurl_setopt_pointer(handle, CURLOPT_WRITEDATA, context))
