@@ -1,0 +1,37 @@
+import AvatarDomain
+import AvatarProviders
+import Testing
+
+@Suite("RemoteProviders: choosing from the environment")
+struct RemoteProvidersTests {
+    let client = ProviderTest.client
+
+    @Test("builtin or unset gives nil; flowise and openai give providers whose summary hides the key")
+    func choose() throws {
+        #expect(try RemoteProviders.persona(environment: [:], transport: client) == nil)
+        #expect(try RemoteProviders.images(environment: ["AVATAR_IMAGE_PROVIDER": "builtin"], transport: client) == nil)
+        let flowise = try RemoteProviders.persona(environment: [
+            "AVATAR_DATA_PROVIDER": "flowise", "FLOWISE_URL": "http://h:3000/api/v1/prediction/abc", "FLOWISE_API_KEY": "fk-secret"],
+            transport: client)
+        #expect(flowise?.provider.name == "flowise")
+        #expect(flowise?.summary.contains("http://h:3000/api/v1/prediction/abc") == true)
+        #expect(flowise?.summary.contains("fk-secret") == false)
+        let images = try RemoteProviders.images(environment: [
+            "AVATAR_IMAGE_PROVIDER": "openai", "OPENAI_API_KEY": "sk-secret", "OPENAI_IMAGE_MODEL": "dall-e-3"], transport: client)
+        #expect(images?.provider.supportedSizes?.count == 3)
+        #expect(images?.summary.contains("sk-secret") == false)
+    }
+
+    @Test("an unknown provider or a missing setting is a startup error naming it")
+    func errors() {
+        func message(_ body: () throws -> Void) -> String {
+            do { try body(); return "ok" } catch { return "\(error)" }
+        }
+        #expect(message { _ = try RemoteProviders.persona(environment: ["AVATAR_DATA_PROVIDER": "gpt"], transport: client) }
+                    .contains("AVATAR_DATA_PROVIDER=gpt is not one of builtin, flowise, openai"))
+        #expect(message { _ = try RemoteProviders.persona(environment: ["AVATAR_DATA_PROVIDER": "flowise"], transport: client) }
+                    .contains("AVATAR_DATA_PROVIDER=flowise needs FLOWISE_URL"))
+        #expect(message { _ = try RemoteProviders.images(environment: ["AVATAR_IMAGE_PROVIDER": "openai"], transport: client) }
+                    .contains("AVATAR_IMAGE_PROVIDER=openai needs OPENAI_API_KEY"))
+    }
+}
