@@ -69,5 +69,5 @@ public struct SettingsError: Error, CustomStringConvertible, Sendable {
         self.message = message
     }
 
-    public var description: String { "\(variable) \(message)" }
+    public var description: String { variable.isEmpty ? message : "\(variable) \(message)" }
 }

@@ -1,4 +1,6 @@
 import AvatarConfig
+import AvatarProviders
+import AvatarStorage
 import AvatarSpoolEngine
 import AvatarSystem
 import Foundation
@@ -42,7 +44,7 @@ public struct Doctor: Sendable {
             lines.append(Line(ok: true, what: "configuration",
                               detail: "data \(services.context.personas.name), images \(services.context.images.name), storage \(services.context.store.name)"))
             lines.append(spoolCheck(services.layout))
-            lines += await EndpointChecks.run(values)
+            lines += await EndpointChecks.run(values, services: services)
         } catch {
             lines.append(Line(ok: false, what: "configuration", detail: "\(error)"))
         }
@@ -70,9 +72,24 @@ public struct Doctor: Sendable {
     }
 }
 
-/// Reachability and credential checks of the configured endpoints.
+/// Reachability and credential checks of the configured endpoints: `GET
+/// /models` for OpenAI-compatible servers, Flowise's ping, a HEAD on the S3
+/// bucket. Only what is configured is checked.
 enum EndpointChecks {
-    static func run(_ values: Settings) async -> [Doctor.Line] {
-        []
+    static func run(_ values: Settings, services: Services) async -> [Doctor.Line] {
+        guard let transport = services.transport else {
+            return [Doctor.Line(ok: true, what: "endpoints", detail: "none configured (offline: builtin providers, local storage)")]
+        }
+        var checks: [EndpointCheck] = []
+        if let p = services.context.personas as? FlowisePersonaProvider { checks.append(await p.check(transport: transport)) }
+        if let p = services.context.personas as? OpenAIChatPersonaProvider { checks.append(await p.check(transport: transport)) }
+        if let p = services.context.images as? OpenAIImageProvider { checks.append(await p.check(transport: transport)) }
+        var lines = checks.map { Doctor.Line(ok: $0.verdict != .failed, what: $0.name, detail: "\($0.verdict.rawValue) \($0.endpoint): \($0.detail)") }
+        if let s3 = services.context.store as? S3Store {
+            let verdict = await s3.headBucket()
+            lines.append(Doctor.Line(ok: verdict == .ok, what: "s3",
+                                     detail: "HEAD \(s3.settings.endpoint)/\(s3.settings.bucket): \(verdict)"))
+        }
+        return lines
     }
 }

@@ -29,7 +29,7 @@ public final class Processor: Sendable {
         try layout.create()
         try services.claimer.recoverClaims()
         await services.indexer.reconcileAtStart()
-        logger.info("processor started on \(layout.root) (data: \(services.context.personas.name), images: \(services.context.images.name), storage: \(services.context.store.name); tasks at once: \(services.settings.taskConcurrency), images at once: \(services.settings.imageConcurrency))")
+        logger.info("processor started on \(layout.root) (\(services.summary); tasks at once: \(services.settings.taskConcurrency), images at once: \(services.settings.imageConcurrency))")
 
         var watcher: PendingWatcher?
         var background: [Task<Void, Never>] = []

@@ -5,28 +5,67 @@ import AvatarProviders
 import AvatarSpoolEngine
 import AvatarStorage
 import Foundation
+import Logging
 
 /// Picks the concrete providers and store the configuration names. A remote
 /// provider whose settings are missing is an error naming the variable,
-/// never a silent fallback to builtin.
-enum ProviderFactory {
-    static func personaProvider(_ settings: ProcessorSettings, _ values: Settings) throws -> any PersonaProvider {
-        switch settings.dataProvider {
-        default: return BuiltinPersonaProvider()
-        }
+/// never a silent fallback to builtin. Every remote part shares one libcurl
+/// client, created only when something remote is configured.
+struct ProviderFactory {
+    let settings: ProcessorSettings
+    let values: Settings
+    let logger: Logger
+
+    /// What was chosen, with a one-line summary for the startup log (no keys).
+    struct Chosen {
+        var personas: any PersonaProvider
+        var images: any ImageProvider
+        var store: any ObjectStore
+        var summary: String
+        var transport: CurlHTTPClient?
     }
 
-    static func imageProvider(_ settings: ProcessorSettings, _ values: Settings) throws -> any ImageProvider {
-        switch settings.imageProvider {
-        default:
+    var needsTransport: Bool {
+        settings.dataProvider != "builtin" || settings.imageProvider != "builtin" || values["S3_ENDPOINT"] != nil
+    }
+
+    func make(layout: SpoolLayout) throws -> Chosen {
+        // Sized for every request that may be in flight at once: images,
+        // data, and the S3 uploads of the personas in their image steps.
+        let transport = needsTransport
+            ? CurlHTTPClient(maxInFlight: settings.imageConcurrency * 2 + settings.dataConcurrency + 4,
+                             version: AvatarSpoolVersion.string)
+            : nil
+        var parts: [String] = []
+        let personas: any PersonaProvider
+        if let transport, let remote = try RemoteProviders.persona(environment: values.values, transport: transport, logger: logger) {
+            personas = remote.provider
+            parts.append("data: " + remote.summary)
+        } else {
+            personas = BuiltinPersonaProvider()
+            parts.append("data: builtin")
+        }
+        let images: any ImageProvider
+        if let transport, let remote = try RemoteProviders.images(environment: values.values, transport: transport, logger: logger) {
+            images = remote.provider
+            parts.append("images: " + remote.summary)
+        } else {
             // AVATAR_BUILTIN_IMAGE_DELAY_MS: a testing knob (scripts/torture.sh)
             // that makes the builtin provider answer like a slow remote one.
             let ms = try values.int("AVATAR_BUILTIN_IMAGE_DELAY_MS", default: 0, range: 0...600_000)
-            return BuiltinImageProvider(delay: .milliseconds(ms))
+            images = BuiltinImageProvider(delay: .milliseconds(ms))
+            parts.append("images: builtin")
         }
-    }
-
-    static func store(_ values: Settings, layout: SpoolLayout) throws -> any ObjectStore {
-        LocalObjectStore(spoolPath: layout.root)
+        let store: any ObjectStore
+        if let transport, values["S3_ENDPOINT"] != nil {
+            let s3 = try S3Settings(environment: values.values)
+            store = S3Store(settings: s3, transport: transport, logger: logger)
+            parts.append("storage: s3 \(s3.endpoint)/\(s3.bucket)")
+        } else {
+            store = LocalObjectStore(spoolPath: layout.root)
+            parts.append("storage: local \(layout.objects)")
+        }
+        return Chosen(personas: personas, images: images, store: store,
+                      summary: parts.joined(separator: "; "), transport: transport)
     }
 }

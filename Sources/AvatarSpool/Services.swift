@@ -1,5 +1,6 @@
 import AvatarConfig
 import AvatarDomain
+import AvatarHTTP
 import AvatarImaging
 import AvatarPipeline
 import AvatarProviders
@@ -21,15 +22,27 @@ public struct Services: Sendable {
     public let parse: @Sendable ([UInt8]) -> TaskSpec?
     public let admit: Admit
     public let logger: Logger
+    /// "data: …; images: …; storage: …" for the startup log (no keys).
+    public let summary: String
+    /// The shared libcurl client, when anything remote is configured.
+    public let transport: CurlHTTPClient?
 
     /// Builds everything from merged settings.
     /// - Throws: `SettingsError` naming a missing or malformed variable.
     public static func make(_ values: Settings, logger: Logger) throws -> Services {
         let settings = try ProcessorSettings(values)
         let layout = SpoolLayout(root: settings.spool)
-        let personas = try ProviderFactory.personaProvider(settings, values)
-        let images = try ProviderFactory.imageProvider(settings, values)
-        let store = try ProviderFactory.store(values, layout: layout)
+        let chosen: ProviderFactory.Chosen
+        do {
+            chosen = try ProviderFactory(settings: settings, values: values, logger: logger).make(layout: layout)
+        } catch let error as ProviderError {
+            throw SettingsError(variable: "", message: error.message)
+        } catch let error as SettingsError {
+            throw error
+        } catch {
+            throw SettingsError(variable: "", message: "\(error)")
+        }
+        let (personas, images, store) = (chosen.personas, chosen.images, chosen.store)
         let allowed = images.supportedSizes
         let admit = Admission.make(allowedSizes: allowed)
         let parse: @Sendable ([UInt8]) -> TaskSpec? = { bytes in
@@ -46,6 +59,7 @@ public struct Services: Sendable {
             logger: logger)
         let claimer = Claimer(layout: layout, admit: admit, settleSeconds: settings.settleSeconds, logger: logger)
         return Services(settings: settings, layout: layout, claimer: claimer, context: context,
-                        indexer: indexer, parse: parse, admit: admit, logger: logger)
+                        indexer: indexer, parse: parse, admit: admit, logger: logger, summary: chosen.summary,
+                        transport: chosen.transport)
     }
 }

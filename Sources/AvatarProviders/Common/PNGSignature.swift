@@ -1,6 +1,6 @@
 /// The cheapest "is this a PNG" check: the 8-byte signature, then an IHDR
 /// chunk of length 13 with a non-zero width and height.
-// TODO(merge): ImageValidator — replace with AvatarImaging's full decode/validate.
+// The full decode and validation happen in the pipeline, on the BlockingPool.
 enum PNGSignature {
     static let bytes: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 

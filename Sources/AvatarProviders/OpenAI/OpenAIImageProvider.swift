@@ -82,7 +82,8 @@ public struct OpenAIImageProvider: ImageProvider {
             throw ProviderError(.badImage, provider: "openai-images", message: "data[0].b64_json is not valid base64")
         }
         let png = data.byteArray
-        // TODO(merge): ImageValidator — decode the whole PNG with AvatarImaging.
+        // A cheap check here; the pipeline decodes and validates every image
+        // in full (AvatarImaging.ImageValidator, off the cooperative pool) before storing it.
         guard PNGSignature.dimensions(png) != nil else {
             throw ProviderError(.badImage, provider: "openai-images",
                                 message: "the image is not a PNG (\(png.count) bytes, starting \(png.prefix(8).map { String(format: "%02x", $0) }.joined()))")
