@@ -20,7 +20,9 @@ public struct TaskRunner: Sendable {
     public func run(_ ws: TaskWorkspace, spec: TaskSpec) async throws -> TaskStage? {
         do {
             if ws.stage == .generatingData {
+                let started = ContinuousClock.now
                 try await DataStage(context: context).run(ws, spec: spec)
+                context.logger.info("[Task \(ws.taskID)] data stage done in \(Self.seconds(since: started)) s")
                 try await ws.transition(to: .dataGenerated)
                 await context.onProgress(ws)
             }
@@ -35,7 +37,9 @@ public struct TaskRunner: Sendable {
                     try await ws.transition(to: .generatingImages)
                     await context.onProgress(ws)
                 }
+                let started = ContinuousClock.now
                 try await ImageStage(context: context).run(ws, spec: spec, snapshot: snapshot)
+                context.logger.info("[Task \(ws.taskID)] image stage done in \(Self.seconds(since: started)) s")
                 snapshot = try await TaskSnapshot.read(from: ws, parse: context.parse)
             }
             return try await finish(ws, snapshot: snapshot)
@@ -45,6 +49,12 @@ public struct TaskRunner: Sendable {
         } catch is CancellationError {
             return nil
         }
+    }
+
+    /// Seconds since `start`, three decimals (for the stage timing lines `make bench` reads).
+    static func seconds(since start: ContinuousClock.Instant) -> String {
+        let d = ContinuousClock.now - start
+        return String(format: "%.3f", Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
     }
 
     /// Writes result.json (and error.json where something failed), then the

@@ -21,8 +21,10 @@ public final class BlockingPool: @unchecked Sendable {
         }
     }
 
-    /// Shared pool for file and image work.
-    public static let shared = BlockingPool(name: "avatar-io", threads: 4)
+    /// Shared pool for file and image work. Most of its jobs wait on the
+    /// disk (fsync), not the CPU, so it has more threads than cores: eight
+    /// personas' checkpoints must not queue behind each other's fsyncs.
+    public static let shared = BlockingPool(name: "avatar-io", threads: 16)
 
     private func loop() {
         while true {
