@@ -1,3 +1,4 @@
+import AvatarIndex
 import Foundation
 import Testing
 
@@ -124,6 +125,16 @@ extension EndToEnd {
                     #expect(before[key, default: 0] <= 1)
                 }
             }
+            // The index agrees with the folder after the restart.
+            let row = try await SpoolIndex(path: spool.indexPath)
+                .query("SELECT status, completed_personas, failed_personas FROM generation_tasks WHERE task_id = ?", [id])
+            #expect(row.first?["status"] == "completed")
+            #expect(row.first?["completed_personas"] == "\(count)")
+            let results = try await SpoolIndex(path: spool.indexPath).query("""
+                SELECT firstname FROM generation_results
+                WHERE task_id = (SELECT id FROM generation_tasks WHERE task_id = '\(id)') AND image_4_url IS NOT NULL
+                """)
+            #expect(results.count == count)
             print("kill test: bases saved before the kill: \(savedBases.sorted()); Step 2 lines before \(before.values.reduce(0, +)), after \(after.values.reduce(0, +))")
         }
     }
