@@ -42,6 +42,38 @@ extension EndToEnd {
             #expect(bRenders.count < count, "b redid every base: a's work was lost")
         }
 
+        @Test("`run --drain` next to a live processor that holds a task waits for it without spinning, then exits 0")
+        func drainBesideLiveProcessor() async throws {
+            let spool = try TempSpool("drainwait")
+            defer { spool.remove() }
+            let id = "held-task"
+            let env = ["IMAGE_CONCURRENCY": "1"]
+            let live = try spool.start(["run"], env: env, name: "live")
+            try await waitUntil("the live processor to start", timeout: 30, context: { live.stderr }) {
+                live.stderr.contains("processor started")
+            }
+            try spool.dropByRename(TaskFile.json(id: id, count: 6, size: "1024x1024"), as: id + ".json")
+            try await waitUntil("the live processor to begin the images", timeout: 30, every: 0.02, context: { live.stderr }) {
+                live.stderr.contains("Step 2/7")
+            }
+            let drain = try spool.start(["run", "--drain"], env: env, name: "drain")
+            try await waitUntil("the drain processor to start", timeout: 30, context: { drain.stderr }) {
+                drain.stderr.contains("processor started")
+            }
+            let start = try #require(CPUTime.of(drain.pid))
+            try await Task.sleep(for: .seconds(2))
+            guard drain.isRunning, spool.stage(of: id) == "generating-images" else {
+                Issue.record("the task finished within 2 s; nothing was measured")
+                return
+            }
+            let used = try #require(CPUTime.of(drain.pid)) - start
+            #expect(used < 0.5, "run --drain used \(used) s of CPU in 2 s while waiting for another processor's task")
+            #expect(try await drain.waitForExit(timeout: 60) == 0)
+            #expect(spool.exists("completed/\(id)/result.json"))
+            #expect(StepLog.count(step: 2, in: [drain.stderr]).isEmpty, "the drain processor must not touch a held task")
+            #expect(try await live.stop() == 0)
+        }
+
         @Test("SIGTERM mid-task: the processor exits 0, the task waits in its folder, a restart finishes it without redoing work")
         func gracefulStop() async throws {
             let spool = try TempSpool("sigterm")
@@ -99,5 +131,17 @@ extension EndToEnd {
             #expect(spool.list("pending") == ["e.json.partial"], "ignored names stay where they are")
             #expect(FileManager.default.fileExists(atPath: pending + "/.hidden.json"))
         }
+    }
+}
+
+/// CPU seconds (user + system) a process has used, from /proc/<pid>/stat.
+enum CPUTime {
+    static func of(_ pid: Int32) -> Double? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return nil }
+        // Fields after "(comm)": state is field 3; utime and stime are fields 14 and 15.
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let utime = Double(fields[11]), let stime = Double(fields[12]) else { return nil }
+        return (utime + stime) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 }
