@@ -140,8 +140,16 @@ final class SpoolProcess: @unchecked Sendable {
         process.arguments = arguments
         process.environment = environment
         process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle(forWritingAtPath: stdoutPath)
-        process.standardError = FileHandle(forWritingAtPath: stderrPath)
+        guard let out = FileHandle(forWritingAtPath: stdoutPath), let err = FileHandle(forWritingAtPath: stderrPath) else {
+            throw SpoolTestError("cannot open \(stdoutPath) or \(stderrPath)")
+        }
+        // The child gets its own copies; ours are closed once it runs.
+        defer {
+            try? out.close()
+            try? err.close()
+        }
+        process.standardOutput = out
+        process.standardError = err
         try process.run()
     }
 
