@@ -102,10 +102,16 @@ struct PersonaEntry: Codable {
 
 /// Full names already used in one task.
 actor NameRegistry {
+    /// The names as generated: what providers get as `avoiding`, and
+    /// compare with the names they make.
     private(set) var taken: Set<String> = []
+    /// The same, lowercased: two names differing only in case are one name.
+    private var folded: Set<String> = []
 
     /// Records `name`; false when it was already taken.
     func claim(_ name: String) -> Bool {
-        taken.insert(name.lowercased()).inserted
+        guard folded.insert(name.lowercased()).inserted else { return false }
+        taken.insert(name)
+        return true
     }
 }
