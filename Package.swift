@@ -66,6 +66,7 @@ let package = Package(
 
         .testTarget(name: "AvatarSpoolTests", dependencies: [
             "AvatarSpool", "AvatarTask", "AvatarImaging", "AvatarHTTP", "AvatarSystem",
+            "AvatarIndex", "AvatarPipeline",
         ], resources: [.copy("Fixtures")], swiftSettings: strict),
     ]
 )

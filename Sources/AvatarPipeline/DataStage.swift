@@ -40,8 +40,12 @@ struct DataStage: Sendable {
         let f = PersonaFiles(n)
         do {
             var persona: Persona?
-            for _ in 0..<Self.nameAttempts {
-                let taken = await names.taken
+            // Only a name the provider was told to avoid counts against it; a
+            // name another persona claimed while this one was being made is a
+            // race, and each race lost means another persona won one.
+            var ignored = 0, races = 0
+            while ignored < Self.nameAttempts && races <= spec.count {
+                let (taken, folded) = await names.snapshot
                 let candidate = try await context.dataLimiter.withSlot {
                     try await context.personas.persona(for: spec, index: n, avoiding: taken)
                 }
@@ -49,6 +53,7 @@ struct DataStage: Sendable {
                     persona = candidate
                     break
                 }
+                if folded.contains(candidate.fullName.lowercased()) { ignored += 1 } else { races += 1 }
             }
             guard let persona else {
                 throw PersonaFailure(persona: n, name: nil, step: "data",
@@ -102,10 +107,18 @@ struct PersonaEntry: Codable {
 
 /// Full names already used in one task.
 actor NameRegistry {
+    /// The names as generated: what providers get as `avoiding`, and
+    /// compare with the names they make.
     private(set) var taken: Set<String> = []
+    /// The same, lowercased: two names differing only in case are one name.
+    private var folded: Set<String> = []
+
+    var snapshot: (taken: Set<String>, folded: Set<String>) { (taken, folded) }
 
     /// Records `name`; false when it was already taken.
     func claim(_ name: String) -> Bool {
-        taken.insert(name.lowercased()).inserted
+        guard folded.insert(name.lowercased()).inserted else { return false }
+        taken.insert(name)
+        return true
     }
 }

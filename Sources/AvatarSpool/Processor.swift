@@ -59,12 +59,20 @@ public final class Processor: Sendable {
 
         let slots = AsyncLimiter(limit: services.settings.taskConcurrency)
         await withTaskGroup(of: Void.self) { group in
+            var lastFound = 0
             while true {
                 guard let item = await queue.next(drain: drain) else {
                     // Drained: one more look, for files dropped meanwhile.
                     if drain && !stopping.isRaised {
                         let found = await scan()
-                        if found > 0 { continue }
+                        if found > 0 {
+                            // What was found may be task folders another live
+                            // processor holds: they are found again at once until
+                            // it finishes them. Wait a moment instead of spinning.
+                            if found == lastFound { try? await Task.sleep(for: .milliseconds(250)) }
+                            lastFound = found
+                            continue
+                        }
                     }
                     break
                 }
