@@ -53,7 +53,7 @@ final class TempSpool: @unchecked Sendable {
         }
         env["AVATAR_SPOOL_DIR"] = root
         env["WORKER_INTERVAL"] = "0.5"
-        env["AVATAR_SETTLE_SECONDS"] = "2"
+        env["AVATAR_SETTLE_SECONDS"] = "4" // the slow writer pauses 1 s between chunks; margin for a loaded machine
         env["AVATAR_GRACE"] = "5"
         for (k, v) in extra { env[k] = v }
         return env
