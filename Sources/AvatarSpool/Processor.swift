@@ -144,10 +144,9 @@ public final class Processor: Sendable {
             }
         case .orphan(let stage, let id):
             guard let folder = try? TaskFolder.lock(layout: layout, stage: stage, id: id) else { return }
-            guard let bytes = try? folder.readSync(TaskFiles.task, limit: 1 << 20),
+            guard let bytes = (try? await folder.read(TaskFiles.task)) ?? nil,
                   var spec = services.parse(bytes) else {
-                logger.error("[Task \(id)] \(stage.rawValue)/\(id) has no valid task.json; moving it to failed/")
-                try? folder.transitionSync(to: .failed)
+                await fail(folder, "\(stage.rawValue)/\(id) has no valid task.json (removed or changed by hand?)")
                 return
             }
             spec.taskID = id // a derived id comes from the pending name, not "task.json"
@@ -163,18 +162,23 @@ public final class Processor: Sendable {
         } catch {
             // The task's own folder cannot be written (disk full, read-only,
             // gone): record why where possible and let other tasks go on.
-            let message = "cannot write the task folder: \(error)"
-            logger.error("[Task \(folder.taskID)] \(message)")
             gaveUp.insert(folder.taskID)
-            let report = TaskErrorReport(taskID: folder.taskID, stage: folder.stage.rawValue, message: message, failures: [])
-            if let bytes = try? JSONEncoder().encode(report) {
-                try? folder.writeSync(TaskFiles.error, Array(bytes))
-            }
-            if (try? folder.transitionSync(to: .failed)) != nil {
-                logger.error("[Task \(folder.taskID)] moved to failed/")
-            }
+            await fail(folder, "cannot write the task folder: \(error)")
         }
         await services.indexer.sync(folder)
+    }
+
+    /// Records why in error.json where the disk still allows it, then moves
+    /// the task to failed/ (a rename needs no free space).
+    private func fail(_ folder: TaskFolder, _ message: String) async {
+        logger.error("[Task \(folder.taskID)] \(message)")
+        let report = TaskErrorReport(taskID: folder.taskID, stage: folder.stage.rawValue, message: message, failures: [])
+        if let bytes = try? JSONEncoder().encode(report) {
+            try? await folder.write(TaskFiles.error, Array(bytes))
+        }
+        if (try? await folder.transition(to: .failed)) != nil {
+            logger.error("[Task \(folder.taskID)] moved to failed/")
+        }
     }
 }
 

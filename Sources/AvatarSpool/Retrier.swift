@@ -29,7 +29,7 @@ public struct Retrier: Sendable {
         guard let folder = try TaskFolder.lock(layout: layout, stage: stage, id: id) else {
             throw RetryError(message: "task '\(id)' is locked by another process")
         }
-        guard let bytes = try folder.readSync(TaskFiles.task, limit: 1 << 20), parse(bytes) != nil else {
+        guard let bytes = try await folder.read(TaskFiles.task), parse(bytes) != nil else {
             throw RetryError(message: "task '\(id)' was refused at validation (see \(folder.path)/error.json): fix the file and submit it again under a new name")
         }
         let snapshot = try await TaskSnapshot.read(from: folder, parse: parse)
@@ -41,7 +41,7 @@ public struct Retrier: Sendable {
         try folder.remove(TaskFiles.error)
         try folder.remove(TaskFiles.result)
         let dataMissing = snapshot.personas.contains { $0.persona == nil }
-        try folder.transitionSync(to: dataMissing ? .generatingData : .dataGenerated)
+        try await folder.transition(to: dataMissing ? .generatingData : .dataGenerated)
         return (folder, redo.count)
     }
 }
