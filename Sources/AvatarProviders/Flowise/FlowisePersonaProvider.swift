@@ -1,0 +1,85 @@
+import AvatarDomain
+import AvatarHTTP
+import AvatarTask
+import Foundation
+import Logging
+
+/// Persona data and image prompts from a Flowise chatflow (prediction API).
+///
+/// Each persona gets a fresh `overrideConfig.sessionId`, so the flow's memory
+/// does not carry one persona into the next. The answer is read from `json`
+/// when the flow returns it, else from `text`, where the JSON may sit in
+/// prose or a ```json fence; an invalid persona is asked for again, at most
+/// `maxPersonaAsks` times in all.
+public struct FlowisePersonaProvider: PersonaProvider {
+    public let name = "flowise"
+    public let settings: FlowiseSettings
+    let client: RetryingClient
+    let logger: Logger
+
+    /// - Parameters:
+    ///   - transport: the shared `CurlHTTPClient` (or a test double).
+    ///   - limiter: at most `MULTITHREAD_FLOWISE` requests at once; by default one of this provider's own.
+    public init(settings: FlowiseSettings, transport: any HTTPTransport, limiter: ConcurrencyLimiter? = nil,
+                logger: Logger = Logger(label: "avatar-spool.flowise")) {
+        self.settings = settings
+        self.logger = logger
+        self.client = RetryingClient(
+            transport: transport, policy: settings.retry,
+            bucket: TokenBucket(perMinute: settings.requestsPerMinute),
+            limiter: limiter ?? ConcurrencyLimiter(limit: settings.maxConcurrent),
+            name: "flowise", logger: logger)
+    }
+
+    /// Asks the flow for persona `index`.
+    /// - Throws: `ProviderError` with Flowise's message, or `.badResponse`
+    ///   when no valid persona came back after `maxPersonaAsks` answers.
+    public func persona(for task: TaskSpec, index: Int, avoiding: Set<String>) async throws -> Persona {
+        let session = UUID().uuidString
+        var problem: String?
+        for ask in 1...max(1, settings.maxPersonaAsks) {
+            let question = PersonaPrompt.persona(for: task, index: index, avoiding: avoiding, problem: problem)
+            let answer = try await predict(question: question, session: session)
+            do {
+                let persona: Persona
+                if let json = answer["json"], !(json is NSNull) {
+                    persona = try (json as? String).map { try PersonaJSON.persona(in: $0) } ?? PersonaJSON.persona(from: json)
+                } else if let text = answer["text"] as? String {
+                    persona = try PersonaJSON.persona(in: text)
+                } else {
+                    throw PersonaJSON.Invalid(reason: "the answer has neither 'json' nor 'text'")
+                }
+                if avoiding.contains(persona.fullName) {
+                    throw PersonaJSON.Invalid(reason: "the name \(persona.fullName) is already taken")
+                }
+                return persona
+            } catch let invalid as PersonaJSON.Invalid {
+                problem = invalid.reason
+                logger.warning("invalid persona, asking again", metadata: [
+                    "task": "\(task.taskID)", "persona": "\(index)", "ask": "\(ask)", "problem": "\(invalid.reason)"])
+            }
+        }
+        throw ProviderError(.badResponse, provider: name,
+                            message: "no valid persona after \(settings.maxPersonaAsks) answers; last problem: \(problem ?? "?")")
+    }
+
+    /// Asks the flow for the base selfie's prompt.
+    public func imagePrompt(for persona: Persona, task: TaskSpec, index: Int) async throws -> String {
+        let answer = try await predict(question: PersonaPrompt.imagePrompt(for: persona, task: task), session: UUID().uuidString)
+        let text = (answer["text"] as? String) ?? (answer["json"] as? String) ?? ""
+        let prompt = PersonaPrompt.cleanPrompt(text)
+        guard !prompt.isEmpty else {
+            throw ProviderError(.badResponse, provider: name, message: "the flow answered an empty image prompt")
+        }
+        return prompt
+    }
+
+    /// POSTs one question; returns the answer object.
+    func predict(question: String, session: String) async throws -> [String: Any] {
+        let body: [String: Any] = ["question": question, "overrideConfig": ["sessionId": session]]
+        let request = try RemoteCall.jsonRequest(url: settings.url, bearer: settings.apiKey, json: body,
+                                                 timeout: settings.timeout, connectTimeout: settings.connectTimeout)
+        let bytes = try await RemoteCall.send(request, through: client, provider: name)
+        return try RemoteCall.object(bytes, provider: name)
+    }
+}

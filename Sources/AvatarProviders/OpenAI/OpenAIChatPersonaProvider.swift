@@ -1,0 +1,93 @@
+import AvatarDomain
+import AvatarHTTP
+import AvatarTask
+import Foundation
+import Logging
+
+/// Persona data and image prompts from an OpenAI-compatible chat completions
+/// server (OpenAI, vLLM, Ollama, llama.cpp, LocalAI), with JSON-schema
+/// structured output; the schema is in the prompt too, for servers that
+/// ignore `response_format`.
+public struct OpenAIChatPersonaProvider: PersonaProvider {
+    public let name = "openai"
+    public let settings: OpenAISettings
+    let client: RetryingClient
+    let logger: Logger
+
+    /// - Parameters:
+    ///   - transport: the shared `CurlHTTPClient` (or a test double).
+    ///   - limiter: at most `MULTITHREAD_FLOWISE` requests at once; by default one of its own.
+    public init(settings: OpenAISettings, transport: any HTTPTransport, limiter: ConcurrencyLimiter? = nil,
+                logger: Logger = Logger(label: "avatar-spool.openai-chat")) {
+        self.settings = settings
+        self.logger = logger
+        self.client = RetryingClient(
+            transport: transport, policy: settings.retry,
+            bucket: TokenBucket(perMinute: settings.requestsPerMinute),
+            limiter: limiter ?? ConcurrencyLimiter(limit: settings.chatConcurrency),
+            name: "openai-chat", logger: logger)
+    }
+
+    static let system = "You generate realistic, fictional personas for synthetic test data. You answer with JSON only when asked for JSON."
+
+    /// - Throws: `ProviderError`: `.refused` on a refusal, `.badResponse` on a
+    ///   truncated answer or no valid persona after `maxPersonaAsks` answers.
+    public func persona(for task: TaskSpec, index: Int, avoiding: Set<String>) async throws -> Persona {
+        var problem: String?
+        for ask in 1...max(1, settings.maxPersonaAsks) {
+            let user = PersonaPrompt.persona(for: task, index: index, avoiding: avoiding, problem: problem)
+            let content = try await complete(user: user, schema: true)
+            do {
+                let persona = try PersonaJSON.persona(in: content)
+                if avoiding.contains(persona.fullName) {
+                    throw PersonaJSON.Invalid(reason: "the name \(persona.fullName) is already taken")
+                }
+                return persona
+            } catch let invalid as PersonaJSON.Invalid {
+                problem = invalid.reason
+                logger.warning("invalid persona, asking again", metadata: [
+                    "task": "\(task.taskID)", "persona": "\(index)", "ask": "\(ask)", "problem": "\(invalid.reason)"])
+            }
+        }
+        throw ProviderError(.badResponse, provider: name,
+                            message: "no valid persona after \(settings.maxPersonaAsks) answers; last problem: \(problem ?? "?")")
+    }
+
+    public func imagePrompt(for persona: Persona, task: TaskSpec, index: Int) async throws -> String {
+        let prompt = PersonaPrompt.cleanPrompt(try await complete(user: PersonaPrompt.imagePrompt(for: persona, task: task), schema: false))
+        guard !prompt.isEmpty else {
+            throw ProviderError(.badResponse, provider: name, message: "the model answered an empty image prompt")
+        }
+        return prompt
+    }
+
+    /// One chat completion; returns the message content.
+    func complete(user: String, schema: Bool) async throws -> String {
+        var body: [String: Any] = [
+            "model": settings.chatModel,
+            "messages": [["role": "system", "content": Self.system], ["role": "user", "content": user]],
+        ]
+        if schema {
+            body["response_format"] = ["type": "json_schema",
+                                       "json_schema": ["name": "persona", "strict": true, "schema": PersonaPrompt.schema] as [String: Any]]
+        }
+        let request = try RemoteCall.jsonRequest(url: settings.baseURL + "/chat/completions", bearer: settings.apiKey,
+                                                 json: body, timeout: settings.chatTimeout, connectTimeout: settings.connectTimeout)
+        let answer = try RemoteCall.object(try await RemoteCall.send(request, through: client, provider: name), provider: name)
+        guard let choice = (answer["choices"] as? [[String: Any]])?.first,
+              let message = choice["message"] as? [String: Any] else {
+            throw ProviderError(.badResponse, provider: name, message: "the answer has no choices[0].message")
+        }
+        if let refusal = message["refusal"] as? String, !refusal.isEmpty {
+            throw ProviderError(.refused, provider: name, remoteCode: "refusal", message: refusal)
+        }
+        if choice["finish_reason"] as? String == "length" {
+            throw ProviderError(.badResponse, provider: name, remoteCode: "length",
+                                message: "the answer was truncated (finish_reason length); raise the model's output limit")
+        }
+        guard let content = message["content"] as? String, !content.isEmpty else {
+            throw ProviderError(.badResponse, provider: name, message: "the answer has no message content")
+        }
+        return content
+    }
+}

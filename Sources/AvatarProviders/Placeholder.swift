@@ -1,1 +1,0 @@
-// AvatarProviders: filled in this session.

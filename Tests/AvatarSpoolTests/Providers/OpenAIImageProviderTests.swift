@@ -1,0 +1,210 @@
+import AvatarDomain
+import AvatarHTTP
+import AvatarProviders
+import AvatarTask
+import Foundation
+import Testing
+
+@Suite("OpenAIImageProvider against the fake OpenAI")
+struct OpenAIImageProviderTests {
+    let task = ProviderTest.task
+    let persona = ProviderTest.persona
+    let generations = "/v1/images/generations"
+    let edits = "/v1/images/edits"
+
+    @Test("gpt-image-1: base via generations (no response_format), grid via a multipart edit; PNGs and usage")
+    func gptImage() async throws {
+        try await FakeServer.with(["--png-size", "32"]) { (fake) async throws in
+            let provider = ProviderTest.images(fake)
+            let base = try await provider.baseImage(prompt: "a selfie", persona: persona, task: task, index: 1)
+            #expect(ProviderTest.isPNG(base.png))
+            #expect(base.usage == ImageUsage(inputTokens: 50, outputTokens: 4160, totalTokens: 4210))
+            let sent = try await fake.last("generations")
+            #expect(sent["model"] as? String == "gpt-image-1")
+            #expect(sent["n"] as? Int == 1)
+            #expect(sent["size"] as? String == "1024x1024")
+            #expect(sent["response_format"] == nil)
+
+            let grid = try await provider.gridImage(base: base.png, prompt: "a 2x2 grid", persona: persona, task: task, index: 1)
+            #expect(ProviderTest.isPNG(grid.png))
+            #expect(grid.usage?.totalTokens == 4210)
+            let parts = try await fake.last("edits")
+            #expect(parts["prompt"] as? String == "a 2x2 grid")
+            #expect(parts["input_fidelity"] as? String == "high")
+            #expect(parts["model"] as? String == "gpt-image-1")
+            let image = parts["image"] as? [String: Any]
+            #expect(image?["filename"] as? String == "base.png")
+            #expect(image?["type"] as? String == "image/png")
+            #expect(image?["length"] as? Int == base.png.count)
+        }
+    }
+
+    @Test("dall-e-2 asks for b64_json and sends no input_fidelity; no usage")
+    func dallE() async throws {
+        try await FakeServer.with { (fake) async throws in
+            let provider = ProviderTest.images(fake, model: "dall-e-2")
+            var small = task
+            small.images.size = ImageSize(width: 512, height: 512)
+            let base = try await provider.baseImage(prompt: "p", persona: persona, task: small, index: 1)
+            #expect(base.usage == nil)
+            #expect(try await fake.last("generations")["response_format"] as? String == "b64_json")
+            _ = try await provider.gridImage(base: ProviderTest.tinyPNG, prompt: "g", persona: persona, task: small, index: 1)
+            let parts = try await fake.last("edits")
+            #expect(parts["input_fidelity"] == nil)
+            #expect(parts["response_format"] as? String == "b64_json")
+        }
+    }
+
+    @Test("supported sizes follow the model")
+    func sizes() {
+        func sizes(_ model: String) -> [String]? { OpenAIImageProvider.sizes(for: model)?.map(\.description).sorted() }
+        #expect(sizes("gpt-image-1") == ["1024x1024", "1024x1536", "1536x1024"])
+        #expect(sizes("dall-e-3") == ["1024x1024", "1024x1792", "1792x1024"])
+        #expect(sizes("dall-e-2") == ["1024x1024", "256x256", "512x512"])
+        #expect(sizes("my-local-model") == nil)
+    }
+
+    @Test("429 Retry-After: 1 waits at least a second; 500, reset and hang past the time-out are retried")
+    func transient() async throws {
+        try await FakeServer.with { (fake) async throws in
+            try await fake.script([["status": 429, "headers": ["Retry-After": "1"], "path": generations]])
+            let start = ContinuousClock.now
+            _ = try await ProviderTest.images(fake).baseImage(prompt: "p", persona: persona, task: task, index: 1)
+            #expect(ContinuousClock.now - start >= .seconds(1))
+            #expect(try await fake.requests(generations) == 2)
+
+            try await fake.script([["status": 500], ["reset": true], ["hang": 8]])
+            let again = ContinuousClock.now
+            _ = try await ProviderTest.images(fake, timeout: 0.5)
+                .gridImage(base: ProviderTest.tinyPNG, prompt: "g", persona: persona, task: task, index: 1)
+            #expect(ContinuousClock.now - again < .seconds(5))
+            #expect(try await fake.requests(edits) == 4)
+        }
+    }
+
+    @Test("invalid base64 and bytes that are not a PNG fail at once as .badImage")
+    func badImages() async throws {
+        try await FakeServer.with { (fake) async throws in
+            let provider = ProviderTest.images(fake)
+            try await fake.script([["b64": "!!!"]])
+            let invalid = await providerError { _ = try await provider.baseImage(prompt: "p", persona: persona, task: task, index: 1) }
+            #expect(invalid?.code == .badImage)
+            #expect(invalid?.message.contains("base64") == true)
+            try await fake.script([["not_png": true]])
+            let notPNG = await providerError { _ = try await provider.baseImage(prompt: "p", persona: persona, task: task, index: 1) }
+            #expect(notPNG?.code == .badImage)
+            #expect(notPNG?.message.contains("not a PNG") == true)
+            #expect(try await fake.requests(generations) == 1)
+        }
+    }
+
+    @Test("moderation_blocked is .refused with OpenAI's message, never retried")
+    func moderation() async throws {
+        try await FakeServer.with { (fake) async throws in
+            try await fake.script([["moderation": true]])
+            let error = await providerError {
+                _ = try await ProviderTest.images(fake).gridImage(base: ProviderTest.tinyPNG, prompt: "g", persona: persona, task: task, index: 1)
+            }
+            #expect(error?.code == .refused)
+            #expect(error?.remoteCode == "moderation_blocked")
+            #expect(error?.status == 400)
+            #expect(error?.message.contains("rejected by the safety system") == true)
+            #expect(try await fake.requests(edits) == 1)
+        }
+    }
+
+    @Test("a size the model cannot make is rejected by the fake as the API would (400, permanent)")
+    func badSize() async throws {
+        try await FakeServer.with { (fake) async throws in
+            var wide = task
+            wide.images.size = ImageSize(width: 1792, height: 1024)
+            let error = await providerError { _ = try await ProviderTest.images(fake).baseImage(prompt: "p", persona: persona, task: wide, index: 1) }
+            #expect(error?.status == 400)
+            #expect(try await fake.requests(generations) == 1)
+        }
+    }
+
+    @Test("missing image settings are clear startup errors")
+    func missingSettings() {
+        func message(_ env: [String: String]) -> String {
+            do { _ = try OpenAISettings(environment: env, for: .images); return "ok" } catch { return "\(error)" }
+        }
+        #expect(message([:]).contains("AVATAR_IMAGE_PROVIDER=openai needs OPENAI_API_KEY"))
+        #expect(message(["OPENAI_API_KEY": "k", "OPENAI_IMAGE_MODEL": "gpt-4o"]).contains("OPENAI_IMAGE_MODEL=gpt-4o"))
+        #expect(message(["OPENAI_API_KEY": "k", "OPENAI_IMAGE_TIMEOUT_SECONDS": "60"]).contains("OPENAI_IMAGE_TIMEOUT_SECONDS=60"))
+        #expect(message(["OPENAI_API_KEY": "k", "IMAGE_CONCURRENCY": "8"]) == "ok")
+    }
+
+    @Test("persona image jobs: at most IMAGE_CONCURRENCY image requests in flight, and the limit is reached")
+    func concurrency() async throws {
+        try await FakeServer.with(["--delay-ms", "100", "--png-size", "16"]) { (fake) async throws in
+            let limit = 3
+            let provider = ProviderTest.images(fake, imageConcurrency: limit)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for n in 1...8 {
+                    group.addTask {
+                        let base = try await provider.baseImage(prompt: "p\(n)", persona: persona, task: task, index: n)
+                        _ = try await provider.gridImage(base: base.png, prompt: "g\(n)", persona: persona, task: task, index: n)
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let stats = try await fake.stats()
+            #expect(stats["max_inflight_images"] as? Int == limit)
+            #expect(try await fake.requests(generations) == 8)
+            #expect(try await fake.requests(edits) == 8)
+        }
+    }
+}
+
+@Suite("OpenAIImageProvider when the remote never recovers")
+struct OpenAIImageGiveUpTests {
+    @Test("every attempt timing out ends in a .timeout ProviderError after maxAttempts")
+    func allTimeouts() async throws {
+        try await FakeServer.with { (fake) async throws in
+            try await fake.script(Array(repeating: ["hang": 6], count: 4))
+            let start = ContinuousClock.now
+            let error = await providerError {
+                _ = try await ProviderTest.images(fake, timeout: 0.3)
+                    .baseImage(prompt: "p", persona: ProviderTest.persona, task: ProviderTest.task, index: 1)
+            }
+            #expect(error?.code == .timeout)
+            #expect(try await fake.requests("/v1/images/generations") == 4)
+            #expect(ContinuousClock.now - start < .seconds(5))
+        }
+    }
+
+    @Test("a persistent 503 ends in an .http ProviderError with the status after maxAttempts")
+    func persistent503() async throws {
+        try await FakeServer.with { (fake) async throws in
+            try await fake.script(Array(repeating: ["status": 503], count: 4))
+            let error = await providerError {
+                _ = try await ProviderTest.images(fake)
+                    .baseImage(prompt: "p", persona: ProviderTest.persona, task: ProviderTest.task, index: 1)
+            }
+            #expect(error?.status == 503)
+            #expect(error?.message == "fake status 503")
+            #expect(try await fake.requests("/v1/images/generations") == 4)
+        }
+    }
+}
+
+@Suite("Provider cancellation")
+struct ProviderCancellationTests {
+    @Test("cancelling a persona's image job aborts the request and throws CancellationError")
+    func cancel() async throws {
+        try await FakeServer.with { (fake) async throws in
+            try await fake.script([["hang": 10]])
+            let provider = ProviderTest.images(fake)
+            let start = ContinuousClock.now
+            let job = Task {
+                try await provider.baseImage(prompt: "p", persona: ProviderTest.persona, task: ProviderTest.task, index: 1)
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            job.cancel()
+            await #expect(throws: CancellationError.self) { _ = try await job.value }
+            #expect(ContinuousClock.now - start < .seconds(5))
+            #expect(try await fake.requests("/v1/images/generations") == 1)
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import AvatarHTTP
+import AvatarSystem
+import Foundation
+import Testing
+
+/// A fake remote API (Tests/fakes/fake_api.py) running as a real HTTP server
+/// on 127.0.0.1, for one test. Start it with `FakeServer.with { … }`, which
+/// terminates it at the end; the script also exits when our end of its stdin
+/// closes, so a crashed test run leaves nothing behind.
+final class FakeServer: Sendable {
+    let port: Int
+    let process: Process
+    /// Keeps the script's stdin open for its lifetime.
+    let stdin: Pipe
+    /// A client of its own for /_control and /_stats.
+    let control = CurlHTTPClient(maxInFlight: 2)
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+    var openAIBase: String { baseURL + "/v1" }
+    var flowiseURL: String { baseURL + "/api/v1/prediction/test-flow" }
+
+    static let scriptPath: String = {
+        let here = URL(fileURLWithPath: #filePath)   // Tests/AvatarSpoolTests/Support/FakeServer.swift
+        return here.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("fakes/fake_api.py").path
+    }()
+
+    private init(arguments: [String]) async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", Self.scriptPath] + arguments
+        let out = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardInput = input
+        try process.run()
+        let handle = out.fileHandleForReading
+        // Reading blocks: do it on a dedicated thread, not the cooperative pool.
+        let line = await BlockingPool.shared.run { () -> String in
+            var bytes: [UInt8] = []
+            while true {
+                let chunk = handle.readData(ofLength: 1)
+                if chunk.isEmpty || chunk.first == 10 { break }
+                bytes.append(chunk.first!)
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        guard line.hasPrefix("PORT "), let port = Int(line.dropFirst(5)) else {
+            process.terminate()
+            throw FakeServerError(message: "fake_api.py did not print its port (got \(line.debugDescription))")
+        }
+        self.port = port
+        self.process = process
+        self.stdin = input
+    }
+
+    /// Starts a fake, runs `body`, terminates the fake.
+    static func with<T>(_ arguments: [String] = [], _ body: (FakeServer) async throws -> T) async throws -> T {
+        let server = try await FakeServer(arguments: arguments)
+        defer { server.stop() }
+        return try await body(server)
+    }
+
+    /// Kills the fake (SIGKILL, so a blocked signal mask cannot stop it) and
+    /// does not wait: waiting would block the cooperative pool.
+    func stop() {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        try? stdin.fileHandleForWriting.close()
+    }
+
+    /// Queues fault-injection actions (see fake_api.py) and resets the counters.
+    func script(_ actions: [[String: Any]], resetStats: Bool = true) async throws {
+        try await post("/_control", ["script": actions, "reset_stats": resetStats])
+    }
+
+    func setDelay(ms: Int) async throws {
+        try await post("/_control", ["delay_ms": ms])
+    }
+
+    func stats() async throws -> [String: Any] {
+        let response = try await control.send(HTTPRequest(method: "GET", url: baseURL + "/_stats"))
+        return try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] ?? [:]
+    }
+
+    func requests(_ path: String) async throws -> Int {
+        (try await stats()["requests"] as? [String: Any])?[path] as? Int ?? 0
+    }
+
+    /// The last JSON (or multipart fields) the fake accepted on `kind`
+    /// ("chat", "generations", "edits", "flowise").
+    func last(_ kind: String) async throws -> [String: Any] {
+        let last = try await stats()["last"] as? [String: Any]
+        return (last?[kind] as? [String: Any])?["json"] as? [String: Any] ?? [:]
+    }
+
+    func lastHeaders(_ kind: String) async throws -> [String: Any] {
+        let last = try await stats()["last"] as? [String: Any]
+        return (last?[kind] as? [String: Any])?["headers"] as? [String: Any] ?? [:]
+    }
+
+    private func post(_ path: String, _ json: [String: Any]) async throws {
+        let body = try JSONSerialization.data(withJSONObject: json)
+        let response = try await control.send(HTTPRequest(
+            method: "POST", url: baseURL + path, headers: [("Content-Type", "application/json")],
+            body: .bytes(Array(body))))
+        #expect(response.status == 200)
+    }
+}
+
+struct FakeServerError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}

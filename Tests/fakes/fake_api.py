@@ -1,0 +1,518 @@
+#!/usr/bin/env python3
+"""A strict fake of the OpenAI API (chat completions, images generations and
+edits) and of Flowise's prediction API, plus a few generic endpoints for the
+HTTP client's own tests. Python 3.11 stdlib only.
+
+Binds 127.0.0.1 on a free port and prints "PORT <n>" as its first line.
+
+Options: --api-key KEY (OpenAI Bearer, default "test-key"), --flowise-key KEY
+(Flowise Bearer; none = no auth), --png-size N (side of generated PNGs,
+default 64), --delay-ms N (added to every image request), --chat-delay-ms N.
+
+Control:
+  POST /_control {"script": [action, ...], "reset_stats": true, "delay_ms": n}
+     actions are consumed in order by the next matching requests (an action
+     with "path": "/v1/images/edits" matches only that path), then normal
+     behaviour resumes. Actions:
+       {"status": 429, "headers": {...}, "body": "..."|{...}}   answer that
+       {"hang": 5}            accept the request, answer nothing for 5 s
+       {"reset": true}        close the connection with a TCP RST
+       {"delay_ms": 200}      answer normally after a delay
+       {"b64": "!!!"}         image answer with this b64_json
+       {"not_png": true}      image answer whose bytes are not a PNG
+       {"moderation": true}   400 moderation_blocked
+       {"insufficient_quota": true}  429 insufficient_quota
+       {"persona": "prose"|"fence"|"missing_field"|"json_field"|"bad_type"}
+       {"finish_reason": "length"} / {"refusal": "I can't help with that"}
+  GET /_stats  {"requests": {path: n}, "max_inflight_images": n,
+                "inflight_images": n, "connections": n, "sessions": [...],
+                "last": {path: {"headers": {...}, "json": ...}}}
+Generic: /echo (any method; reports method, headers, body length, sha256, text),
+         /status/<n>.
+"""
+import argparse, base64, hashlib, json, os, random, signal, socket, struct, sys, threading, time, uuid, zlib
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+PERSONA_FIELDS = {"firstname": str, "lastname": str, "gender": str, "age": int,
+                  "country": str, "city": str, "occupation": str, "bio": str}
+FIRST = ["Ana", "Bruno", "Chloe", "Dmitri", "Elif", "Farid", "Greta", "Hiro", "Ines", "Jonas",
+         "Kaja", "Luca", "Mei", "Nils", "Olga", "Pablo", "Quinn", "Rosa", "Sven", "Tara"]
+LAST = ["Silva", "Keller", "Martin", "Ivanov", "Yilmaz", "Haddad", "Berg", "Tanaka", "Costa",
+        "Weber", "Novak", "Rossi", "Chen", "Lund", "Petrova", "Garcia", "Byrne", "Romero"]
+SIZES = {"gpt-image": {"1024x1024", "1536x1024", "1024x1536", "auto"},
+         "dall-e-3": {"1024x1024", "1792x1024", "1024x1792"},
+         "dall-e-2": {"256x256", "512x512", "1024x1024"}}
+QUALITY = {"gpt-image": {"low", "medium", "high", "auto"}, "dall-e-3": {"standard", "hd"},
+           "dall-e-2": {"standard"}}
+GEN_KEYS = {"model", "prompt", "n", "size", "quality", "response_format", "background",
+            "output_format", "output_compression", "moderation", "style", "user"}
+CHAT_KEYS = {"model", "messages", "response_format", "temperature", "max_tokens",
+             "max_completion_tokens", "n", "seed", "top_p", "user"}
+EDIT_PARTS = {"image", "prompt", "model", "size", "n", "quality", "input_fidelity",
+              "response_format", "background", "output_format", "user", "mask"}
+
+
+def fnv1a64(data):
+    h = 0xcbf29ce484222325
+    for b in data:
+        h = ((h ^ b) * 0x100000001b3) & 0xffffffffffffffff
+    return format(h, "016x")
+
+
+def family(model):
+    if model.startswith("gpt-image"):
+        return "gpt-image"
+    return model if model in ("dall-e-2", "dall-e-3") else None
+
+
+def make_png(side):
+    rnd = random.Random(side)
+    rows = bytearray()
+    for y in range(side):
+        rows.append(0)
+        for x in range(side):
+            n = rnd.randrange(24)
+            rows += bytes(((x * 255 // side + n) & 255, (y * 255 // side + n) & 255, (128 + n) & 255))
+
+    def chunk(kind, data):
+        c = struct.pack(">I", len(data)) + kind + data
+        return c + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff)
+    ihdr = struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(bytes(rows), 6))
+            + chunk(b"IEND", b""))
+
+
+class State:
+    def __init__(self, args):
+        self.args = args
+        self.lock = threading.Lock()
+        self.script = []
+        self.delay_ms = args.delay_ms
+        self.png = make_png(args.png_size)
+        self.answers = {}
+        self.reset_stats()
+
+    def reset_stats(self):
+        self.requests = {}
+        self.inflight = 0
+        self.max_inflight = 0
+        self.ports = set()
+        self.sessions = []
+        self.last = {}
+        self.counter = 0
+
+    def take(self, path):
+        with self.lock:
+            for i, action in enumerate(self.script):
+                if action.get("path") in (None, path):
+                    return self.script.pop(i)
+        return {}
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "fake-api/1"
+
+    def log_message(self, fmt, *args):
+        pass
+
+    # --- plumbing -----------------------------------------------------------
+    def read_body(self):
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            data = b""
+            while True:
+                size = int(self.rfile.readline().strip().split(b";")[0], 16)
+                if size == 0:
+                    self.rfile.readline()
+                    return data, True
+                data += self.rfile.read(size)
+                self.rfile.readline()
+        n = int(self.headers.get("Content-Length", "0") or 0)
+        return (self.rfile.read(n) if n else b""), False
+
+    def send(self, status, body, headers=None, ctype="application/json"):
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body).encode()
+        elif isinstance(body, str):
+            body = body.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, str(v))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def error(self, status, message, code=None, etype="invalid_request_error", param=None):
+        self.send(status, {"error": {"message": message, "type": etype, "param": param, "code": code}})
+
+    def reset(self):
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()
+        self.close_connection = True
+
+    def do_GET(self): self.dispatch()
+    def do_POST(self): self.dispatch()
+    def do_PUT(self): self.dispatch()
+    def do_DELETE(self): self.dispatch()
+    def do_HEAD(self): self.dispatch()
+    def do_PATCH(self): self.dispatch()
+
+    def dispatch(self):
+        st = self.server.state
+        path = self.path.split("?")[0]
+        body, chunked = self.read_body()
+        if path == "/_control":
+            ctl = json.loads(body or b"{}")
+            with st.lock:
+                if ctl.get("reset_stats"):
+                    st.reset_stats()
+                if "script" in ctl:
+                    st.script = list(ctl["script"])
+                if "delay_ms" in ctl:
+                    st.delay_ms = ctl["delay_ms"]
+            return self.send(200, {"ok": True})
+        if path == "/_stats":
+            with st.lock:
+                return self.send(200, {"requests": st.requests, "max_inflight_images": st.max_inflight,
+                                       "inflight_images": st.inflight, "connections": len(st.ports),
+                                       "cpu_seconds": time.process_time(),
+                                       "sessions": st.sessions, "last": st.last})
+        with st.lock:
+            st.requests[path] = st.requests.get(path, 0) + 1
+            st.ports.add(self.client_address[1])
+        action = st.take(path)
+        image = path in ("/v1/images/generations", "/v1/images/edits")
+        if image:
+            with st.lock:
+                st.inflight += 1
+                st.max_inflight = max(st.max_inflight, st.inflight)
+        try:
+            self.route(path, body, chunked, action, image)
+        finally:
+            if image:
+                with st.lock:
+                    st.inflight -= 1
+
+    def route(self, path, body, chunked, action, image):
+        st = self.server.state
+        if "hang" in action:
+            time.sleep(action["hang"])
+            return self.reset()
+        if action.get("reset"):
+            return self.reset()
+        delay = action.get("delay_ms", st.delay_ms if image else self.server.state.args.chat_delay_ms)
+        if delay:
+            time.sleep(delay / 1000)
+        if "status" in action:
+            b = action.get("body")
+            if b is None:
+                b = ("Too many requests, please try again later." if path.startswith("/api/v1/prediction")
+                     else {"error": {"message": f"fake status {action['status']}", "type": "server_error",
+                                     "param": None, "code": None}})
+            ctype = "text/plain" if isinstance(b, str) else "application/json"
+            return self.send(action["status"], b, action.get("headers"), ctype)
+        if action.get("insufficient_quota"):
+            return self.error(429, "You exceeded your current quota, please check your plan and billing details.",
+                              "insufficient_quota", "insufficient_quota")
+        if path == "/echo":
+            return self.send(200, {"method": self.command, "path": self.path, "chunked": chunked,
+                                   "headers": {k.lower(): v for k, v in self.headers.items()},
+                                   "body_length": len(body), "sha256": hashlib.sha256(body).hexdigest(), "fnv1a64": fnv1a64(body),
+                                   "text": body.decode("utf-8", "replace") if len(body) < 4096 else None})
+        if path.startswith("/status/"):
+            return self.send(int(path.split("/")[2]), {"status": int(path.split("/")[2])})
+        if path == "/api/v1/ping":
+            return self.send(200, "pong", ctype="text/plain")
+        if path.startswith("/api/v1/prediction/"):
+            return self.flowise(body, action)
+        if not path.startswith("/v1/"):
+            return self.error(404, f"Invalid URL ({self.command} {path})")
+        if self.headers.get("Authorization") != f"Bearer {st.args.api_key}":
+            return self.error(401, "Incorrect API key provided.", "invalid_api_key")
+        if path == "/v1/models" and self.command == "GET":
+            return self.send(200, {"object": "list", "data": [{"id": "gpt-image-1", "object": "model"}]})
+        if self.command != "POST":
+            return self.error(405, f"Method {self.command} not allowed")
+        if path == "/v1/chat/completions":
+            return self.chat(body, action)
+        if path == "/v1/images/generations":
+            return self.generations(body, action)
+        if path == "/v1/images/edits":
+            return self.edits(body, action)
+        return self.error(404, f"Invalid URL (POST {path})")
+
+    # --- personas -----------------------------------------------------------
+    def next_persona(self):
+        st = self.server.state
+        with st.lock:
+            st.counter += 1
+            n = st.counter
+        return {"firstname": FIRST[n % len(FIRST)], "lastname": LAST[(n * 7) % len(LAST)] + (str(n) if n > 18 else ""),
+                "gender": "female" if n % 2 else "male", "age": 20 + n % 40, "country": "PT",
+                "city": "Lisbon", "occupation": "engineer", "bio": f"Persona number {n}, who likes tests."}
+
+    def persona_text(self, how):
+        p = self.next_persona()
+        if how == "missing_field":
+            del p["city"]
+        if how == "bad_type":
+            p["age"] = "thirty"
+        text = json.dumps(p)
+        if how == "prose":
+            return "Sure! Here is the persona you asked for:\n" + text + "\nLet me know if you need more."
+        if how == "fence":
+            return "Here you go:\n```json\n" + json.dumps(p, indent=2) + "\n```\nEnjoy."
+        return text
+
+    def flowise(self, body, action):
+        st = self.server.state
+        if st.args.flowise_key and self.headers.get("Authorization") != f"Bearer {st.args.flowise_key}":
+            return self.send(401, {"error": "Unauthorized Access"})
+        try:
+            req = json.loads(body)
+        except ValueError:
+            return self.send(400, {"error": "invalid JSON"})
+        if not isinstance(req, dict) or not isinstance(req.get("question"), str) or not req["question"]:
+            return self.send(400, {"error": "question must be a non-empty string"})
+        if set(req) - {"question", "overrideConfig", "history", "streaming"}:
+            return self.send(400, {"error": f"unknown fields {sorted(set(req) - {'question', 'overrideConfig'})}"})
+        oc = req.get("overrideConfig", {})
+        if not isinstance(oc, dict) or ("sessionId" in oc and not isinstance(oc["sessionId"], str)):
+            return self.send(400, {"error": "overrideConfig.sessionId must be a string"})
+        session = oc.get("sessionId") or str(uuid.uuid4())
+        with st.lock:
+            st.sessions.append(session)
+            st.last["flowise"] = {"headers": {k.lower(): v for k, v in self.headers.items()}, "json": req}
+        base = {"question": req["question"], "chatId": session, "sessionId": session,
+                "chatMessageId": str(uuid.uuid4())}
+        if "persona" in req["question"].lower() and "json" in req["question"].lower():
+            how = action.get("persona", "plain")
+            if how == "json_field":
+                return self.send(200, dict(base, json=self.next_persona()))
+            return self.send(200, dict(base, text=self.persona_text(how)))
+        return self.send(200, dict(base, text="A natural smartphone selfie of a smiling person in Lisbon, daylight."))
+
+    def chat(self, body, action):
+        st = self.server.state
+        try:
+            req = json.loads(body)
+        except ValueError:
+            return self.error(400, "We could not parse the JSON body of your request.")
+        if not isinstance(req, dict):
+            return self.error(400, "body must be an object")
+        extra = set(req) - CHAT_KEYS
+        if extra:
+            return self.error(400, f"Unrecognized request argument supplied: {sorted(extra)[0]}")
+        if not isinstance(req.get("model"), str):
+            return self.error(400, "you must provide a model parameter", param="model")
+        msgs = req.get("messages")
+        if not isinstance(msgs, list) or not msgs or not all(
+                isinstance(m, dict) and m.get("role") in ("system", "user", "assistant")
+                and isinstance(m.get("content"), str) for m in msgs):
+            return self.error(400, "Invalid 'messages'", param="messages")
+        rf = req.get("response_format")
+        if rf is not None:
+            problem = self.check_response_format(rf)
+            if problem:
+                return self.error(400, problem, param="response_format")
+        with st.lock:
+            st.last["chat"] = {"headers": {k.lower(): v for k, v in self.headers.items()}, "json": req}
+        refusal = action.get("refusal")
+        if rf is not None:
+            content = None if refusal else self.persona_text(action.get("persona", "plain"))
+        else:
+            content = None if refusal else "A natural smartphone selfie of a smiling person in Lisbon, daylight."
+        return self.send(200, {
+            "id": "chatcmpl-" + uuid.uuid4().hex, "object": "chat.completion", "created": int(time.time()),
+            "model": req["model"],
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": content, "refusal": refusal},
+                         "finish_reason": action.get("finish_reason", "stop")}],
+            "usage": {"prompt_tokens": 50, "completion_tokens": 80, "total_tokens": 130}})
+
+    def check_response_format(self, rf):
+        if not isinstance(rf, dict) or rf.get("type") != "json_schema":
+            return "response_format.type must be 'json_schema'"
+        js = rf.get("json_schema")
+        if not isinstance(js, dict) or not isinstance(js.get("name"), str) or js.get("strict") is not True:
+            return "response_format.json_schema needs a name and strict: true"
+        return self.check_schema(js.get("schema"), "schema")
+
+    def check_schema(self, s, where):
+        if not isinstance(s, dict):
+            return f"{where} must be an object"
+        if s.get("type") == "object":
+            props = s.get("properties")
+            if not isinstance(props, dict):
+                return f"{where}.properties missing"
+            if s.get("additionalProperties") is not False:
+                return f"Invalid schema: 'additionalProperties' is required to be supplied and to be false ({where})"
+            if sorted(s.get("required", [])) != sorted(props):
+                return f"Invalid schema: 'required' must include every key in properties ({where})"
+            if where == "schema" and set(props) != set(PERSONA_FIELDS):
+                return f"schema properties {sorted(props)} are not a persona"
+            for k, v in props.items():
+                p = self.check_schema(v, f"{where}.{k}")
+                if p:
+                    return p
+        elif s.get("type") not in ("string", "integer", "number", "boolean", "array"):
+            return f"{where}.type invalid"
+        return None
+
+    # --- images -------------------------------------------------------------
+    def image_answer(self, model, action):
+        st = self.server.state
+        if action.get("moderation"):
+            return self.error(400, "Your request was rejected by the safety system. safety_violations=[sexual].",
+                              "moderation_blocked", "image_generation_user_error")
+        if "b64" in action:
+            b64 = action["b64"]
+        elif action.get("not_png"):
+            b64 = base64.b64encode(b"GIF89a this is not a png at all").decode()
+        else:
+            # The normal answer is the same every time: encode it once (the
+            # fake must not be the bottleneck of a benchmark).
+            key = family(model) == "gpt-image"
+            with st.lock:
+                cached = st.answers.get(key)
+            if cached is None:
+                cached = json.dumps(self.image_json(base64.b64encode(st.png).decode(), model)).encode()
+                with st.lock:
+                    st.answers[key] = cached
+            return self.send(200, cached)
+        return self.send(200, self.image_json(b64, model))
+
+    @staticmethod
+    def image_json(b64, model):
+        out = {"created": int(time.time()), "data": [{"b64_json": b64}]}
+        if family(model) == "gpt-image":
+            out["usage"] = {"input_tokens": 50, "output_tokens": 4160, "total_tokens": 4210,
+                            "input_tokens_details": {"text_tokens": 50, "image_tokens": 0}}
+        return out
+
+    def check_common(self, model, size, quality, n):
+        fam = family(model) if isinstance(model, str) else None
+        if fam is None:
+            return f"Invalid value for 'model': {model!r}."
+        if size is not None and size not in SIZES[fam]:
+            return f"Invalid value: '{size}'. Supported values are: {sorted(SIZES[fam])}."
+        if quality is not None and quality not in QUALITY[fam]:
+            return f"Invalid value for 'quality': {quality!r}."
+        if n is not None and n != 1:
+            return "Invalid 'n': this fake only makes one image."
+        return None
+
+    def generations(self, body, action):
+        st = self.server.state
+        if not self.headers.get("Content-Type", "").startswith("application/json"):
+            return self.error(400, "Content-Type must be application/json")
+        try:
+            req = json.loads(body)
+        except ValueError:
+            return self.error(400, "We could not parse the JSON body of your request.")
+        extra = set(req) - GEN_KEYS
+        if extra:
+            return self.error(400, f"Unknown parameter: '{sorted(extra)[0]}'.", "unknown_parameter")
+        if not isinstance(req.get("prompt"), str) or not req["prompt"]:
+            return self.error(400, "Missing required parameter: 'prompt'.", "missing_required_parameter")
+        if "n" in req and not isinstance(req["n"], int):
+            return self.error(400, "Invalid type for 'n': expected an integer.")
+        model = req.get("model", "dall-e-2")
+        problem = self.check_common(model, req.get("size"), req.get("quality"), req.get("n"))
+        if problem:
+            return self.error(400, problem)
+        if family(model) == "gpt-image" and "response_format" in req:
+            return self.error(400, "Unknown parameter: 'response_format'.", "unknown_parameter")
+        if family(model) != "gpt-image" and req.get("response_format") != "b64_json":
+            return self.error(400, "this fake serves DALL-E only as b64_json")
+        with st.lock:
+            st.last["generations"] = {"headers": {k.lower(): v for k, v in self.headers.items()}, "json": req}
+        return self.image_answer(model, action)
+
+    def edits(self, body, action):
+        st = self.server.state
+        ctype = self.headers.get("Content-Type", "")
+        if not ctype.startswith("multipart/form-data") or "boundary=" not in ctype:
+            return self.error(400, "Content-Type must be multipart/form-data with a boundary")
+        boundary = ctype.split("boundary=", 1)[1].strip().strip('"').encode()
+        parts = {}
+        for raw in body.split(b"--" + boundary)[1:]:
+            if raw.startswith(b"--"):
+                break
+            if not raw.startswith(b"\r\n") or not raw.endswith(b"\r\n"):
+                return self.error(400, "malformed multipart body")
+            head, _, data = raw[2:-2].partition(b"\r\n\r\n")
+            hdrs = {}
+            for line in head.decode().split("\r\n"):
+                k, _, v = line.partition(":")
+                hdrs[k.strip().lower()] = v.strip()
+            disp = hdrs.get("content-disposition", "")
+            if not disp.startswith("form-data"):
+                return self.error(400, "part without form-data disposition")
+            params = dict(p.strip().split("=", 1) for p in disp.split(";")[1:])
+            name = params.get("name", "").strip('"')
+            if name in parts:
+                return self.error(400, f"duplicate part {name}")
+            parts[name] = {"data": data, "filename": params.get("filename", "").strip('"') or None,
+                           "type": hdrs.get("content-type")}
+        extra = set(parts) - EDIT_PARTS
+        if extra:
+            return self.error(400, f"Unknown parameter: '{sorted(extra)[0]}'.", "unknown_parameter")
+        img = parts.get("image")
+        if img is None:
+            return self.error(400, "Missing required parameter: 'image'.", "missing_required_parameter")
+        if not img["filename"] or not img["filename"].endswith(".png") or img["type"] != "image/png":
+            return self.error(400, "Invalid file 'image': unsupported mimetype. Supported: image/png.",
+                              "invalid_image_format")
+        if not img["data"].startswith(b"\x89PNG\r\n\x1a\n") or img["data"][12:16] != b"IHDR":
+            return self.error(400, "Invalid image file or mode for image 1, please check your image file.",
+                              "invalid_image")
+        fields = {k: v["data"].decode() for k, v in parts.items() if k != "image"}
+        if any(parts[k]["filename"] for k in fields):
+            return self.error(400, "text fields must not be files")
+        if not fields.get("prompt"):
+            return self.error(400, "Missing required parameter: 'prompt'.", "missing_required_parameter")
+        model = fields.get("model", "dall-e-2")
+        problem = self.check_common(model, fields.get("size"), fields.get("quality"),
+                                    int(fields["n"]) if "n" in fields else None)
+        if problem:
+            return self.error(400, problem)
+        if "input_fidelity" in fields and (model != "gpt-image-1" or fields["input_fidelity"] not in ("high", "low")):
+            return self.error(400, "Invalid 'input_fidelity' for this model.")
+        if family(model) == "gpt-image" and "response_format" in fields:
+            return self.error(400, "Unknown parameter: 'response_format'.", "unknown_parameter")
+        with st.lock:
+            st.last["edits"] = {"headers": {k.lower(): v for k, v in self.headers.items()},
+                                "json": dict(fields, image={"filename": img["filename"], "type": img["type"],
+                                                            "length": len(img["data"])})}
+        return self.image_answer(model, action)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--api-key", default="test-key")
+    ap.add_argument("--flowise-key", default=None)
+    ap.add_argument("--png-size", type=int, default=64)
+    ap.add_argument("--delay-ms", type=int, default=0)
+    ap.add_argument("--chat-delay-ms", type=int, default=0)
+    args = ap.parse_args()
+    # A parent may have spawned us with signals blocked (Swift's test runner
+    # does): unblock them so terminate() works.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    server.request_queue_size = 128
+    server.state = State(args)
+    print(f"PORT {server.server_address[1]}", flush=True)
+    # Exit when the parent closes our stdin (a test process that died).
+    threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()
