@@ -23,7 +23,8 @@ import Logging
 public struct S3Store: ObjectStore {
     public var name: String { "s3" }
     public let settings: S3Settings
-    public var retry: S3RetryPolicy
+    /// Retries with backoff and jitter: the HTTP layer's policy.
+    public var retry: RetryPolicy
     let transport: any HTTPTransport
     let logger: Logger
     let pool: BlockingPool
@@ -31,7 +32,7 @@ public struct S3Store: ObjectStore {
     /// - Parameters:
     ///   - transport: sends one attempt; retries happen here, per `retry`.
     ///   - pool: where files are read and hashed, off the cooperative pool.
-    public init(settings: S3Settings, transport: any HTTPTransport, retry: S3RetryPolicy = S3RetryPolicy(),
+    public init(settings: S3Settings, transport: any HTTPTransport, retry: RetryPolicy = S3Store.defaultRetry,
                 logger: Logger = Logger(label: "avatar-spool.s3"), pool: BlockingPool = .shared) {
         self.settings = settings
         self.transport = transport
@@ -156,6 +157,9 @@ public struct S3Store: ObjectStore {
                            awsSigV4: "aws:amz:\(settings.region):s3",
                            awsCredentials: "\(settings.accessKey):\(settings.secretKey)")
     }
+
+    /// Five attempts, 0.25 s base, 8 s cap.
+    public static let defaultRetry = RetryPolicy(maxAttempts: 5, base: .milliseconds(250), cap: .seconds(8))
 
     static let emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 }

@@ -15,7 +15,7 @@ import Testing
     }
 
     func store(bucket: String? = nil, secret: String? = nil, publicURL: String? = nil,
-               transport: (any HTTPTransport)? = nil, retry: S3RetryPolicy = S3Fixtures.fastRetry) -> S3Store {
+               transport: (any HTTPTransport)? = nil, retry: RetryPolicy = S3Fixtures.fastRetry) -> S3Store {
         S3Store(settings: S3Fixtures.settings(server, bucket: bucket, secret: secret, publicURL: publicURL),
                 transport: transport ?? makeS3TestTransport(), retry: retry)
     }
@@ -56,7 +56,7 @@ import Testing
         let path = try S3Fixtures.randomFile(1000, in: dir)
         let counter = CountingTransport(makeS3TestTransport())
         let secret = "definitely-wrong-secret-123"
-        let s3 = store(secret: secret, transport: counter, retry: S3RetryPolicy(maxAttempts: 5, baseDelay: 0.5))
+        let s3 = store(secret: secret, transport: counter, retry: RetryPolicy(maxAttempts: 5, base: .milliseconds(500)))
         let started = ContinuousClock.now
         let error = await #expect(throws: ProviderError.self) {
             try await s3.put(filePath: path, key: S3Fixtures.key("x.png"), contentType: "image/png")
@@ -75,7 +75,7 @@ import Testing
     func missingBucket() async throws {
         let path = try S3Fixtures.randomFile(1000, in: dir)
         let counter = CountingTransport(makeS3TestTransport())
-        let s3 = store(bucket: "no-such-bucket-\(getpid())", transport: counter, retry: S3RetryPolicy(maxAttempts: 5, baseDelay: 0.5))
+        let s3 = store(bucket: "no-such-bucket-\(getpid())", transport: counter, retry: RetryPolicy(maxAttempts: 5, base: .milliseconds(500)))
         let error = await #expect(throws: ProviderError.self) {
             try await s3.put(filePath: path, key: S3Fixtures.key("x.png"), contentType: "image/png")
         }

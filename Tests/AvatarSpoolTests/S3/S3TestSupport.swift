@@ -38,7 +38,7 @@ enum S3Fixtures {
     }
 
     /// Tiny backoff so retry tests finish quickly.
-    static let fastRetry = S3RetryPolicy(maxAttempts: 3, baseDelay: 0.01, maxDelay: 0.05)
+    static let fastRetry = RetryPolicy(maxAttempts: 3, base: .milliseconds(10), cap: .milliseconds(50))
 
     static func tempDir() throws -> String {
         let dir = NSTemporaryDirectory() + "avatar-s3-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"

@@ -181,17 +181,12 @@ import Testing
         #expect(path.name == "s3")
     }
 
-    @Test("retry policy: transient answers retried, client errors not; backoff capped with jitter")
-    func retryPolicy() {
-        for status in [500, 502, 503, 504, 429] { #expect(S3RetryPolicy.isTransient(status: status, remoteCode: nil)) }
-        #expect(S3RetryPolicy.isTransient(status: 503, remoteCode: "SlowDown"))
-        #expect(S3RetryPolicy.isTransient(status: 400, remoteCode: "RequestTimeout"))
-        for status in [400, 403, 404, 411] { #expect(!S3RetryPolicy.isTransient(status: status, remoteCode: nil)) }
-        #expect(!S3RetryPolicy.isTransient(status: 403, remoteCode: "SignatureDoesNotMatch"))
-        let p = S3RetryPolicy(maxAttempts: 5, baseDelay: 1, maxDelay: 4)
-        for retry in 0..<10 { #expect((0..<4).contains(p.delay(beforeRetry: retry))) }
-        #expect(p.delay(beforeRetry: 0, retryAfter: 3) == 3)
-        #expect(p.delay(beforeRetry: 0, retryAfter: 60) == 4)
+    @Test("S3 codes that are worth a retry whatever their status; client errors are not")
+    func transientCodes() {
+        for code in ["SlowDown", "InternalError", "RequestTimeout"] { #expect(S3Store.isTransientS3Code(code)) }
+        for code in ["SignatureDoesNotMatch", "NoSuchBucket", "BadDigest", "AccessDenied", nil] {
+            #expect(!S3Store.isTransientS3Code(code))
+        }
     }
 }
 
