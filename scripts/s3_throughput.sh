@@ -26,7 +26,7 @@ def png(path, w, h, seed):
     for y in range(h):
         rows.append(0)
         for x in range(w):
-            rows += bytes(((x * 255 // w + rnd.randrange(6)) & 255, (y * 255 // h + rnd.randrange(6)) & 255, (seed * 40 + rnd.randrange(6)) & 255))
+            rows += bytes(((x * 255 // w + rnd.randrange(2)) & 255, (y * 255 // h + rnd.randrange(2)) & 255, (seed * 40 + rnd.randrange(2)) & 255))
     def chunk(t, d): return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
     data = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(bytes(rows), 6)) + chunk(b"IEND", b"")
     open(path, "wb").write(data)
@@ -65,3 +65,8 @@ import sys
 b = int(sys.argv[1]); t = sorted(int(x) / 1e6 for x in sys.argv[2:]); m = t[len(t) // 2]
 print(f"aws s3 cp --recursive: {len(t)} rounds, median {m*1000:.1f} ms per persona (5 files, {b/1e6:.2f} MB), {b/1e6/m:.1f} MB/s, {5/m:.1f} files/s")
 PY
+# For scale: what one `aws` process costs before any upload (start-up plus one request).
+t0=$(date +%s%N)
+aws --endpoint-url "$S3_ENDPOINT" s3 ls "s3://avatar-images/aws-bench/none/" >/dev/null || true
+t1=$(date +%s%N)
+echo "aws s3 ls (start-up + one request): $(( (t1 - t0) / 1000000 )) ms"

@@ -101,7 +101,7 @@ public struct S3Store: ObjectStore {
         let multipart = size > settings.multipartThreshold
         let digest: FileDigest
         do {
-            digest = try await FileDigest.compute(path: filePath, partSize: multipart ? settings.partSize : nil, pool: pool)
+            digest = try await FileDigest.compute(path: filePath, partSize: multipart ? partSize(for: size) : nil, pool: pool)
         } catch {
             throw ProviderError(.storage, provider: name, message: "cannot read \(filePath) for upload to \(key): \(error)")
         }
@@ -116,6 +116,13 @@ public struct S3Store: ObjectStore {
             try await putObject(filePath: filePath, key: key, contentType: contentType, digest: digest)
         }
         return Upload(url: url, skipped: false, parts: digest.parts.count, bytes: digest.size)
+    }
+
+    /// `settings.partSize`, grown (in MiB steps) so no file needs more than
+    /// S3's 10,000 parts.
+    func partSize(for size: Int64) -> Int64 {
+        let needed = (size + 9_999) / 10_000
+        return max(settings.partSize, (needed + (1 << 20) - 1) >> 20 << 20)
     }
 
     /// One PUT of the whole file.

@@ -5,7 +5,7 @@ import Testing
 @testable import AvatarStorage
 
 /// Against a real SeaweedFS on 127.0.0.1 (see Support/SeaweedServer.swift).
-@Suite(.serialized) struct S3ServerTests {
+@Suite(.serialized) final class S3ServerTests {
     let server: SeaweedServer
     let dir: String
 
@@ -13,6 +13,8 @@ import Testing
         server = try SeaweedServer.shared.get()
         dir = try S3Fixtures.tempDir()
     }
+
+    deinit { try? FileManager.default.removeItem(atPath: dir) }
 
     func store(bucket: String? = nil, secret: String? = nil, publicURL: String? = nil,
                transport: (any HTTPTransport)? = nil, retry: RetryPolicy = S3Fixtures.fastRetry) -> S3Store {

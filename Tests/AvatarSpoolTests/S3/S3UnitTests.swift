@@ -199,3 +199,15 @@ extension HTTPTransportStub {
         throw HTTPTransportError(kind: .connectionFailed, curlCode: 7, message: "no network in this test", url: request.url)
     }
 }
+
+extension S3UnitTests {
+    @Test("parts stay at 8 MiB, growing only to keep within 10,000 parts")
+    func partSizes() {
+        struct NoTransport: HTTPTransportStub {}
+        let s3 = S3Store(settings: S3Settings(endpoint: "http://h:1", accessKey: "a", secretKey: "s"), transport: NoTransport())
+        #expect(s3.partSize(for: 40 << 20) == 8 << 20)
+        #expect(s3.partSize(for: 80_000 << 20) == 8 << 20)
+        let huge: Int64 = 200 << 30
+        #expect(s3.partSize(for: huge) * 10_000 >= huge && s3.partSize(for: huge) % (1 << 20) == 0)
+    }
+}

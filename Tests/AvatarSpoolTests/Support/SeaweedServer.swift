@@ -45,7 +45,11 @@ final class SeaweedServer: Sendable {
         do {
             let server = try start()
             sharedDirectory = server.directory
-            atexit { if let dir = sharedDirectory { _ = try? SeaweedServer.run(["stop", dir]) } }
+            atexit {
+                guard let dir = sharedDirectory else { return }
+                _ = try? SeaweedServer.run(["stop", dir])
+                _ = try? FileManager.default.removeItem(atPath: dir)
+            }
             return .success(server)
         } catch let error as SeaweedError {
             return .failure(error)
