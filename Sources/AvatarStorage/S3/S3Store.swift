@@ -122,7 +122,7 @@ public struct S3Store: ObjectStore {
     /// S3's 10,000 parts.
     func partSize(for size: Int64) -> Int64 {
         let needed = (size + 9_999) / 10_000
-        return max(settings.partSize, (needed + (1 << 20) - 1) >> 20 << 20)
+        return max(settings.partSize, ((needed + (1 << 20) - 1) >> 20) << 20)
     }
 
     /// One PUT of the whole file.
