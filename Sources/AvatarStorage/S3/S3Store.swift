@@ -14,12 +14,13 @@ import Logging
 ///   signs (for a body read from a callback it would sign the empty body's hash);
 /// - paths are percent-encoded here (`S3Keys.encode`) and query strings written
 ///   sorted, with `uploads=` (libcurl canonicalises neither);
-/// - no empty `Expect:` header: 7.88 lists a header removed that way in
-///   SignedHeaders without sending it, and every request fails with
-///   SignatureDoesNotMatch. libcurl's own `Expect: 100-continue` costs one round
-///   trip, answered at once by S3 and SeaweedFS.
-/// The transport (the libcurl client) sets `CURLOPT_INFILESIZE_LARGE` from the
-/// `.file` body's length, so uploads are never chunked (S3 answers 411).
+/// - no empty `Expect:` (nor any other empty "remove this header" line): 7.88
+///   lists such a header in SignedHeaders without sending it, and every request
+///   fails with SignatureDoesNotMatch (`CurlHTTPClient` adds none to signed
+///   requests). libcurl's own `Expect: 100-continue` costs one round trip,
+///   answered at once by S3 and SeaweedFS.
+/// The transport sets `CURLOPT_INFILESIZE_LARGE` from the `.file` body's
+/// length, so uploads are never chunked (S3 answers 411).
 public struct S3Store: ObjectStore {
     public var name: String { "s3" }
     public let settings: S3Settings
