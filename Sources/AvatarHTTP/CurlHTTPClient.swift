@@ -94,10 +94,16 @@ public final class CurlHTTPClient: HTTPTransport, @unchecked Sendable {
         let hasBody: Bool = if case .none = request.body { false } else { true }
         var lines = request.headers.map { $0.value.isEmpty ? "\($0.name):" : "\($0.name): \($0.value)" }
         let names = Set(request.headers.map { $0.name.lowercased() })
-        if !names.contains("expect") { lines.append("Expect:") }
-        if hasBody, !names.contains("transfer-encoding") { lines.append("Transfer-Encoding:") }
+        // libcurl 7.88's SigV4 signer lists every line of the header list in
+        // SignedHeaders, including the empty `Name:` lines that only tell libcurl
+        // to drop a header, which it then does not send: the server's signature
+        // can never match (SignatureDoesNotMatch). Signed requests get no such
+        // lines; libcurl's own `Expect: 100-continue` is answered at once by S3.
+        let signed = request.awsSigV4 != nil
+        if !signed, !names.contains("expect") { lines.append("Expect:") }
+        if !signed, hasBody, !names.contains("transfer-encoding") { lines.append("Transfer-Encoding:") }
         // libcurl would label a POST body form-urlencoded; send no type rather than a wrong one.
-        if request.method.uppercased() == "POST", !names.contains("content-type") { lines.append("Content-Type:") }
+        if !signed, request.method.uppercased() == "POST", !names.contains("content-type") { lines.append("Content-Type:") }
         for line in lines { headers = curl_slist_append(headers, line) }
 
         let context = Unmanaged.passUnretained(transfer).toOpaque()

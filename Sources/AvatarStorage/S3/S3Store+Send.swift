@@ -3,8 +3,9 @@ import AvatarHTTP
 import Logging
 
 extension S3Store {
-    /// Sends `request`, retrying transient failures per `retry`; returns the
-    /// first response `accept` takes (by default any 2xx).
+    /// Sends `request`, retrying transient failures per `retry` (the HTTP
+    /// layer's `RetryPolicy`: backoff with full jitter, `Retry-After`); returns
+    /// the first response `accept` takes (by default any 2xx).
     /// - Throws: `ProviderError` as described on `upload`.
     func send(_ request: HTTPRequest, operation: String, key: String?,
               accept: (Int) -> Bool = { (200..<300).contains($0) }) async throws -> HTTPResponse {
@@ -13,8 +14,7 @@ extension S3Store {
         while true {
             attempt += 1
             var failure: ProviderError
-            var transient: Bool
-            var retryAfter: Double?
+            var decision: RetryPolicy.Decision
             do {
                 let response = try await transport.send(request)
                 let parsed = S3XML.error(in: response.bodyText)
@@ -22,28 +22,37 @@ extension S3Store {
                 let failedLate = operation == "CompleteMultipartUpload" && parsed != nil
                 if accept(response.status) && !failedLate { return response }
                 failure = self.failure(operation, target: target, status: response.status, parsed: parsed)
-                transient = S3RetryPolicy.isTransient(status: response.status, remoteCode: parsed?.code)
-                retryAfter = response.headers["retry-after"].flatMap { Double($0) }
+                if Self.isTransientS3Code(parsed?.code) {
+                    decision = attempt < retry.maxAttempts ? .retry(after: retry.delay(attempt: attempt, response: response)) : .finish
+                } else if failedLate || retry.classify(response) != .transient {
+                    throw failure
+                } else {
+                    decision = retry.decide(attempt: attempt, response: response)
+                }
             } catch let error as HTTPTransportError {
                 failure = self.failure(operation, target: target, transport: error, attempts: attempt)
-                transient = [.timeout, .connectionFailed, .connectionReset].contains(error.kind)
+                guard retry.classify(error) == .transient else { throw failure }
+                decision = retry.decide(attempt: attempt, response: nil, error: error)
             }
-            if !transient { throw failure }
-            guard attempt < retry.maxAttempts else {
-                var final = failure
-                if !final.message.contains("attempts") { final.message += " (after \(attempt) attempts)" }
-                throw final
+            guard case .retry(let delay) = decision else {
+                failure.message += " (after \(attempt) attempts)"
+                throw failure
             }
-            let delay = retry.delay(beforeRetry: attempt - 1, retryAfter: retryAfter)
             logger.warning("S3 \(operation) failed, retrying", metadata: [
-                "target": "\(target)", "attempt": "\(attempt)", "delay_s": "\(delay)", "error": "\(failure)",
+                "target": "\(target)", "attempt": "\(attempt)", "delay": "\(delay)", "error": "\(failure)",
             ])
             do {
-                try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
+                try await Task.sleep(for: delay)
             } catch {
                 throw ProviderError(.transport, provider: name, message: "\(operation) \(target): cancelled")
             }
         }
+    }
+
+    /// S3 codes worth another attempt whatever their status: `SlowDown`,
+    /// `InternalError`, and `RequestTimeout` (a 400: the connection idled).
+    static func isTransientS3Code(_ code: String?) -> Bool {
+        ["SlowDown", "InternalError", "RequestTimeout", "ServiceUnavailable"].contains(code ?? "")
     }
 
     /// An HTTP error from S3, with its code and message and what to do.

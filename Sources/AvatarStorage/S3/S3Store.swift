@@ -14,16 +14,18 @@ import Logging
 ///   signs (for a body read from a callback it would sign the empty body's hash);
 /// - paths are percent-encoded here (`S3Keys.encode`) and query strings written
 ///   sorted, with `uploads=` (libcurl canonicalises neither);
-/// - no empty `Expect:` header: 7.88 lists a header removed that way in
-///   SignedHeaders without sending it, and every request fails with
-///   SignatureDoesNotMatch. libcurl's own `Expect: 100-continue` costs one round
-///   trip, answered at once by S3 and SeaweedFS.
-/// The transport (the libcurl client) sets `CURLOPT_INFILESIZE_LARGE` from the
-/// `.file` body's length, so uploads are never chunked (S3 answers 411).
+/// - no empty `Expect:` (nor any other empty "remove this header" line): 7.88
+///   lists such a header in SignedHeaders without sending it, and every request
+///   fails with SignatureDoesNotMatch (`CurlHTTPClient` adds none to signed
+///   requests). libcurl's own `Expect: 100-continue` costs one round trip,
+///   answered at once by S3 and SeaweedFS.
+/// The transport sets `CURLOPT_INFILESIZE_LARGE` from the `.file` body's
+/// length, so uploads are never chunked (S3 answers 411).
 public struct S3Store: ObjectStore {
     public var name: String { "s3" }
     public let settings: S3Settings
-    public var retry: S3RetryPolicy
+    /// Retries with backoff and jitter: the HTTP layer's policy.
+    public var retry: RetryPolicy
     let transport: any HTTPTransport
     let logger: Logger
     let pool: BlockingPool
@@ -31,7 +33,7 @@ public struct S3Store: ObjectStore {
     /// - Parameters:
     ///   - transport: sends one attempt; retries happen here, per `retry`.
     ///   - pool: where files are read and hashed, off the cooperative pool.
-    public init(settings: S3Settings, transport: any HTTPTransport, retry: S3RetryPolicy = S3RetryPolicy(),
+    public init(settings: S3Settings, transport: any HTTPTransport, retry: RetryPolicy = S3Store.defaultRetry,
                 logger: Logger = Logger(label: "avatar-spool.s3"), pool: BlockingPool = .shared) {
         self.settings = settings
         self.transport = transport
@@ -100,7 +102,7 @@ public struct S3Store: ObjectStore {
         let multipart = size > settings.multipartThreshold
         let digest: FileDigest
         do {
-            digest = try await FileDigest.compute(path: filePath, partSize: multipart ? settings.partSize : nil, pool: pool)
+            digest = try await FileDigest.compute(path: filePath, partSize: multipart ? partSize(for: size) : nil, pool: pool)
         } catch {
             throw ProviderError(.storage, provider: name, message: "cannot read \(filePath) for upload to \(key): \(error)")
         }
@@ -115,6 +117,13 @@ public struct S3Store: ObjectStore {
             try await putObject(filePath: filePath, key: key, contentType: contentType, digest: digest)
         }
         return Upload(url: url, skipped: false, parts: digest.parts.count, bytes: digest.size)
+    }
+
+    /// `settings.partSize`, grown (in MiB steps) so no file needs more than
+    /// S3's 10,000 parts.
+    func partSize(for size: Int64) -> Int64 {
+        let needed = (size + 9_999) / 10_000
+        return max(settings.partSize, ((needed + (1 << 20) - 1) >> 20) << 20)
     }
 
     /// One PUT of the whole file.
@@ -156,6 +165,9 @@ public struct S3Store: ObjectStore {
                            awsSigV4: "aws:amz:\(settings.region):s3",
                            awsCredentials: "\(settings.accessKey):\(settings.secretKey)")
     }
+
+    /// Five attempts, 0.25 s base, 8 s cap.
+    public static let defaultRetry = RetryPolicy(maxAttempts: 5, base: .milliseconds(250), cap: .seconds(8))
 
     static let emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 }
