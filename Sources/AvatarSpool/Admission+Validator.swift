@@ -10,13 +10,11 @@ extension Admission {
             case .success(let spec):
                 return .valid(spec)
             case .failure(let error):
-                let unparsable = error.issues.count == 1 && error.issues[0].path == "$"
-                    && error.issues[0].expected.hasPrefix("a JSON object")
                 return .invalid(taskID: explicitTaskID(bytes), message: error.description,
                                 issues: error.issues.map {
                                     RejectionReport.Issue(path: $0.path, expected: $0.expected, got: $0.got, hint: $0.hint)
                                 },
-                                incomplete: unparsable)
+                                incomplete: error.unparsable)
             }
         }
     }

@@ -35,10 +35,15 @@ public struct TaskValidationError: Error, Sendable, Equatable, CustomStringConve
     public var fileName: String
     /// All problems, in document order; never empty.
     public var issues: [ValidationIssue]
+    /// The bytes are not a JSON document (yet): empty, truncated, not UTF-8.
+    /// A file still being written looks like this, so the processor gives a
+    /// recently modified one time before judging it.
+    public var unparsable: Bool
 
-    public init(fileName: String, issues: [ValidationIssue]) {
+    public init(fileName: String, issues: [ValidationIssue], unparsable: Bool = false) {
         self.fileName = fileName
         self.issues = issues
+        self.unparsable = unparsable
     }
 
     /// A multi-line message: a header naming the file, then one line per issue.

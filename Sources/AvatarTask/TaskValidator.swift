@@ -40,7 +40,7 @@ public enum TaskValidator {
             } else {
                 issue = ValidationIssue(path: "$", expected: "a valid JSON document in UTF-8", got: error.description)
             }
-            return .failure(TaskValidationError(fileName: fileName, issues: [issue]))
+            return .failure(TaskValidationError(fileName: fileName, issues: [issue], unparsable: true))
         }
         var checker = TaskChecker(allowedSizes: allowedSizes)
         let spec = checker.check(document, fileName: fileName)
