@@ -1,6 +1,6 @@
 # avatar-spool — set-up, build, demo, tests. See README.md.
 SHELL := /bin/bash
-APT_PACKAGES := libcurl4-openssl-dev libpng-dev libsqlite3-dev
+APT_PACKAGES := libcurl4-openssl-dev libpng-dev libsqlite3-dev curl
 SWIFT ?= swift
 BIN_RELEASE := .build/release/avatar-spool
 

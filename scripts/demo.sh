@@ -35,7 +35,9 @@ first=$(ls -d "$SPOOL"/completed/* | head -1)
 url=$(grep -o '"base" : "[^"]*"' "$first/persona_1/urls.json" | cut -d'"' -f4)
 echo "one image:     $url"
 if [[ "$url" == http* ]]; then
-    code=$(curl -s -o /dev/null -w '%{http_code}' "$url" || true)
-    echo "               (GET without credentials: HTTP $code; the bucket is private unless made public)"
+    # A signed GET of the object, as any S3 client would make it.
+    got=$(curl -s -o /dev/null -w '%{http_code}, %{size_download} bytes' \
+        --aws-sigv4 "aws:amz:${S3_REGION:-us-east-1}:s3" --user "$S3_ACCESS_KEY:$S3_SECRET_KEY" "$url" || true)
+    echo "               (signed GET: HTTP $got; the bucket is private unless made public)"
 fi
 echo "index:         sqlite3 $SPOOL/index.sqlite \"SELECT firstname, lastname, base_image_url FROM generation_results\""
