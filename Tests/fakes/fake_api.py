@@ -489,6 +489,14 @@ class Handler(BaseHTTPRequestHandler):
         return self.image_answer(model, action)
 
 
+class Server(ThreadingHTTPServer):
+    # listen() runs in the constructor with this backlog: the default of 5
+    # drops SYNs when 8 clients connect at once, and each dropped one costs a
+    # 1 s retransmit, so it must be a class attribute, not set afterwards.
+    request_queue_size = 128
+    daemon_threads = True
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--api-key", default="test-key")
@@ -501,9 +509,7 @@ def main():
     # does): unblock them so terminate() works.
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    server.request_queue_size = 128
+    server = Server(("127.0.0.1", 0), Handler)
     server.state = State(args)
     print(f"PORT {server.server_address[1]}", flush=True)
     # Exit when the parent closes our stdin (a test process that died).
