@@ -75,17 +75,29 @@ extension `Remote pipeline` {
             }
         }
 
+        /// The `delay_ms` of every "retrying" line of a log.
+        func retryDelays(_ log: String) -> [Int] {
+            log.split(separator: "\n").filter { $0.contains("retrying") }.compactMap { line in
+                guard let r = line.range(of: "delay_ms=") else { return nil }
+                return Int(line[r.upperBound...].prefix { $0.isNumber })
+            }
+        }
+
         // MARK: transient rows
 
         @Test("429 with Retry-After: 1 is retried after at least a second")
         func tooManyWithRetryAfter() async throws {
             let o = try await transient(["status": 429, "headers": ["Retry-After": "1"], "path": R.generations], id: "f-429-ra")
             #expect(o.seconds >= 1, "ran \(o.seconds) s")
+            #expect(retryDelays(o.log) == [1000], "\(o.context)")
         }
 
         @Test("429 without Retry-After is retried with backoff")
         func tooManyWithout() async throws {
-            _ = try await transient(["status": 429, "path": R.generations], id: "f-429")
+            let o = try await transient(["status": 429, "path": R.generations], id: "f-429")
+            // The backoff (AVATAR_RETRY_CAP_MS=50), not a server-given delay.
+            let delays = retryDelays(o.log)
+            #expect(delays.count == 1 && delays.allSatisfy { $0 <= 50 }, "\(o.context)")
         }
 
         @Test("500 is retried")
@@ -125,7 +137,7 @@ extension `Remote pipeline` {
             try await R.withFake { fake in
                 var env = R.environment(fake, data: "builtin", images: "openai")
                 env["AVATAR_SPOOL_DIR"] = spool.root
-                let services = try Services.make(Settings(env), logger: Logger(label: "remote-pipeline-hang"))
+                let services = try Services.make(Settings(env), logger: Logger(label: "remote-pipeline-hang") { _ in SwiftLogNoOpLogHandler() })
                 try services.layout.create()
                 var settings = try OpenAISettings(environment: env, for: .images)
                 settings.imageTimeout = 1

@@ -39,12 +39,6 @@ extension `Remote pipeline` {
             for n in 1...o.count { #expect(o.personas[n]?["usage"] == nil, sourceLocation: sourceLocation) }
         }
 
-        /// One generations and one edits request per persona, and the persona data from the remote.
-        func expectImageRequests(_ fake: FakeServer, _ o: R.Outcome, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-            let seen = try await R.imageRequests(fake)
-            #expect(seen.generations == o.count && seen.edits == o.count, "\(seen)", sourceLocation: sourceLocation)
-        }
-
         /// The personas came from the fake (every one of its personas lives in Lisbon).
         func expectRemotePersonas(_ o: R.Outcome, sourceLocation: SourceLocation = #_sourceLocation) {
             for n in 1...o.count {
@@ -53,64 +47,54 @@ extension `Remote pipeline` {
             }
         }
 
-        @Test("flowise data + builtin images")
-        func flowise() async throws {
-            let spool = try TempSpool("rp-flowise")
+        /// A task of two personas with these providers: every file present,
+        /// the personas from the remote data provider (two requests per
+        /// persona: data and image prompt), one generations and one edits
+        /// request per persona with OpenAI images, usage where reported.
+        func fullTask(id: String, data: String, images: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+            let spool = try TempSpool("rp-" + id)
             defer { spool.remove() }
-            try await R.withFake(pngSize: 64) { fake in
-                let o = try await R.drain(spool, fake, id: "via-flowise", size: "256x256", data: "flowise", images: "builtin")
-                expectComplete(o)
-                expectNoUsage(o)
-                // One persona and one image prompt per persona, each in its own session.
-                #expect(try await fake.requests(R.flowise) == 2 * o.count)
-                #expect(try await R.imageRequests(fake) == (0, 0))
-                #expect(o.log.contains("Step 7/7"))
-                expectRemotePersonas(o)
+            let remoteImages = images == "openai"
+            // Builtin images render any size; the OpenAI ones need 1024x1024 and PNGs of that size.
+            try await R.withFake(pngSize: remoteImages ? 1024 : 64) { fake in
+                let o = try await R.drain(spool, fake, id: id, size: remoteImages ? "1024x1024" : "256x256",
+                                          data: data, images: images, sourceLocation: sourceLocation)
+                expectComplete(o, sourceLocation: sourceLocation)
+                #expect(StepLog.count(step: 7, in: [o.log]).count == o.count, sourceLocation: sourceLocation)
+                let dataPath = ["flowise": R.flowise, "openai": R.chat][data]
+                for path in [R.flowise, R.chat] {
+                    #expect(try await fake.requests(path) == (path == dataPath ? 2 * o.count : 0), "\(path)",
+                            sourceLocation: sourceLocation)
+                }
+                if dataPath != nil { expectRemotePersonas(o, sourceLocation: sourceLocation) }
+                let seen = try await R.imageRequests(fake)
+                let perPersona = remoteImages ? o.count : 0
+                #expect(seen.generations == perPersona && seen.edits == perPersona, "\(seen)", sourceLocation: sourceLocation)
+                if remoteImages {
+                    expectUsage(o, sourceLocation: sourceLocation)
+                    #expect(try await fake.last("generations")["size"] as? String == "1024x1024", sourceLocation: sourceLocation)
+                    #expect(try await fake.last("edits")["model"] as? String == "gpt-image-1", sourceLocation: sourceLocation)
+                } else {
+                    expectNoUsage(o, sourceLocation: sourceLocation)
+                }
+                if data == "openai" {
+                    #expect(try await fake.last("chat")["model"] as? String == "test-chat", sourceLocation: sourceLocation)
+                }
             }
         }
 
-        @Test("openai chat data + builtin images")
-        func openAIChat() async throws {
-            let spool = try TempSpool("rp-chat")
-            defer { spool.remove() }
-            try await R.withFake(pngSize: 64) { fake in
-                let o = try await R.drain(spool, fake, id: "via-chat", size: "256x256", data: "openai", images: "builtin")
-                expectComplete(o)
-                expectNoUsage(o)
-                #expect(try await fake.requests(R.chat) == 2 * o.count)
-                #expect(try await R.imageRequests(fake) == (0, 0))
-                #expect(try await fake.last("chat")["model"] as? String == "test-chat")
-                expectRemotePersonas(o)
-            }
+        /// AVATAR_DATA_PROVIDER and AVATAR_IMAGE_PROVIDER of one case.
+        struct Providers: Sendable, CustomTestStringConvertible {
+            let data: String
+            let images: String
+            var testDescription: String { "\(data) data + \(images) images" }
         }
 
-        @Test("builtin data + openai images (gpt-image-1, 1024x1024): usage per image and totals")
-        func openAIImages() async throws {
-            let spool = try TempSpool("rp-images")
-            defer { spool.remove() }
-            try await R.withFake { fake in
-                let o = try await R.drain(spool, fake, id: "via-images", data: "builtin", images: "openai")
-                expectComplete(o)
-                expectUsage(o)
-                try await expectImageRequests(fake, o)
-                #expect(try await fake.requests(R.chat) == 0)
-                #expect(try await fake.last("generations")["size"] as? String == "1024x1024")
-                #expect(try await fake.last("edits")["model"] as? String == "gpt-image-1")
-            }
-        }
-
-        @Test("openai chat data + openai images")
-        func openAIBoth() async throws {
-            let spool = try TempSpool("rp-both")
-            defer { spool.remove() }
-            try await R.withFake { fake in
-                let o = try await R.drain(spool, fake, id: "via-openai", data: "openai", images: "openai")
-                expectComplete(o)
-                expectUsage(o)
-                try await expectImageRequests(fake, o)
-                #expect(try await fake.requests(R.chat) == 2 * o.count)
-                expectRemotePersonas(o)
-            }
+        @Test("a full task: flowise data, openai chat data, openai images (gpt-image-1, 1024x1024), openai both",
+              arguments: [Providers(data: "flowise", images: "builtin"), Providers(data: "openai", images: "builtin"),
+                          Providers(data: "builtin", images: "openai"), Providers(data: "openai", images: "openai")])
+        func fullTask(_ providers: Providers) async throws {
+            try await fullTask(id: "via-\(providers.data)-\(providers.images)", data: providers.data, images: providers.images)
         }
     }
 }
