@@ -20,6 +20,10 @@ Control:
        {"delay_ms": 200}      answer normally after a delay
        {"b64": "!!!"}         image answer with this b64_json
        {"not_png": true}      image answer whose bytes are not a PNG
+       {"truncated": true}    image answer whose Content-Length promises twice
+                              the bytes sent; then the connection closes
+       {"invalid_json": true} 200 image answer whose JSON is cut mid-way
+                              (the Content-Length matches what is sent)
        {"moderation": true}   400 moderation_blocked
        {"insufficient_quota": true}  429 insufficient_quota
        {"persona": "prose"|"fence"|"missing_field"|"json_field"|"bad_type"}
@@ -366,6 +370,19 @@ class Handler(BaseHTTPRequestHandler):
         if action.get("moderation"):
             return self.error(400, "Your request was rejected by the safety system. safety_violations=[sexual].",
                               "moderation_blocked", "image_generation_user_error")
+        if action.get("truncated") or action.get("invalid_json"):
+            full = json.dumps(self.image_json(base64.b64encode(st.png).decode(), model)).encode()
+            cut = full[:len(full) // 2]
+            if action.get("invalid_json"):
+                return self.send(200, cut)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(full)))
+            self.end_headers()
+            self.wfile.write(cut)
+            self.wfile.flush()
+            self.close_connection = True
+            return
         if "b64" in action:
             b64 = action["b64"]
         elif action.get("not_png"):
