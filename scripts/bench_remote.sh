@@ -6,10 +6,13 @@
 set -euo pipefail
 BIN="$1"; WORK="$2"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-exec 3< <(sleep 3600)  # the fake exits when its stdin closes
-python3 "$ROOT/Tests/fakes/fake_api.py" --api-key bench-key --delay-ms 200 --png-size 256 <&3 > "$WORK/fake.out" 2>"$WORK/fake.err" &
+# The fake exits when its stdin closes: we hold the write end of a FIFO.
+mkfifo "$WORK/fake.in"
+python3 "$ROOT/Tests/fakes/fake_api.py" --api-key bench-key --delay-ms 200 --png-size 256 \
+    < "$WORK/fake.in" > "$WORK/fake.out" 2>"$WORK/fake.err" &
 FAKE=$!
-trap 'kill $FAKE 2>/dev/null || true' EXIT
+exec 3> "$WORK/fake.in"
+trap 'exec 3>&-; kill $FAKE 2>/dev/null || true' EXIT
 for _ in $(seq 50); do grep -q '^PORT' "$WORK/fake.out" 2>/dev/null && break; sleep 0.1; done
 PORT=$(awk '/^PORT/{print $2}' "$WORK/fake.out")
 export AVATAR_IMAGE_PROVIDER=openai OPENAI_BASE_URL="http://127.0.0.1:$PORT/v1" OPENAI_API_KEY=bench-key
