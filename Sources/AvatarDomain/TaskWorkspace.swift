@@ -23,6 +23,9 @@ public protocol TaskWorkspace: AnyObject, Sendable {
     func read(_ path: String) async throws -> [UInt8]?
     /// Writes `path` atomically and durably, creating its folder when needed.
     func write(_ path: String, _ bytes: [UInt8]) async throws
+    /// Writes several files of one folder, each atomically and durably, with
+    /// one sync of the folder.
+    func writeAll(_ files: [(path: String, bytes: [UInt8])]) async throws
     func exists(_ path: String) -> Bool
     func remove(_ path: String) throws
     /// Where `path` is on disk now (valid until the next transition).

@@ -120,6 +120,25 @@ public final class TaskFolder: TaskWorkspace, @unchecked Sendable {
         try AtomicFile.write(bytes, to: name, in: sub ?? dirfd, dirPath: absolutePath(folder ?? "."))
     }
 
+    /// Files of one sub-folder (or of the task folder itself) in one batch.
+    public func writeAllSync(_ files: [(path: String, bytes: [UInt8])]) throws {
+        guard let first = files.first else { return }
+        let folder = try Self.split(first.path).folder
+        var items: [(name: String, bytes: [UInt8])] = []
+        for file in files {
+            let (f, name) = try Self.split(file.path)
+            guard f == folder else { throw SystemError("writeAll", path: file.path, errno: EINVAL) }
+            items.append((name, file.bytes))
+        }
+        let sub = try subfolder(folder, create: true)
+        defer { if let sub { Sys.close(sub) } }
+        try AtomicFile.writeMany(items, in: sub ?? dirfd, dirPath: absolutePath(folder ?? "."))
+    }
+
+    public func writeAll(_ files: [(path: String, bytes: [UInt8])]) async throws {
+        try await BlockingPool.shared.run { try self.writeAllSync(files) }
+    }
+
     public func read(_ relative: String) async throws -> [UInt8]? {
         try await BlockingPool.shared.run { try self.readSync(relative) }
     }

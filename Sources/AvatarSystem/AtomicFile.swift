@@ -27,6 +27,29 @@ public enum AtomicFile {
         try Sys.fsync(dirfd, path: dirPath)
     }
 
+    /// Writes several files into one directory: each to a temp name and
+    /// fsynced, then all renamed, then one fsync of the directory. The same
+    /// guarantee per file as `write`, with one directory sync instead of one
+    /// per file (step 5 writes four images at once).
+    /// - Throws: `SystemError` from open, write, fsync or rename; temp files are removed.
+    public static func writeMany(_ files: [(name: String, bytes: [UInt8])], in dirfd: Int32, dirPath: String = "") throws {
+        var temps: [(temp: String, name: String)] = []
+        defer { for t in temps { try? Sys.unlinkat(dirfd, t.temp) } }
+        for file in files {
+            let temp = ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))-\(file.name)"
+            let fd = try Sys.openat(dirfd, temp, O_WRONLY | O_CREAT | O_EXCL)
+            temps.append((temp, file.name))
+            defer { Sys.close(fd) }
+            try file.bytes.withUnsafeBytes { try Sys.writeAll(fd, $0, path: dirPath + "/" + temp) }
+            try Sys.fsync(fd, path: dirPath + "/" + temp)
+        }
+        while let t = temps.first {
+            try Sys.renameat(dirfd, t.temp, dirfd, t.name)
+            temps.removeFirst()
+        }
+        try Sys.fsync(dirfd, path: dirPath)
+    }
+
     /// Writes `data` to `path` (a file in an existing directory).
     public static func write(_ data: some ContiguousBytes, toPath path: String) throws {
         let url = URL(fileURLWithPath: path)

@@ -1,0 +1,89 @@
+import AvatarDomain
+import AvatarSystem
+import Foundation
+
+/// The body of each step; each returns at once when its checkpoint exists.
+extension PersonaSteps {
+    func imagePrompt() async throws -> String {
+        if let bytes = try await ws.read(files.prompt) { return String(decoding: bytes, as: UTF8.self) }
+        try checkStopping()
+        log(1, "generating the image prompt with \(context.personas.name)")
+        let prompt = try await context.dataLimiter.withSlot {
+            try await context.personas.imagePrompt(for: persona, task: spec, index: index)
+        }
+        try await ws.write(files.prompt, Array(prompt.utf8))
+        return prompt
+    }
+
+    func baseImage(prompt: String) async throws -> [UInt8] {
+        if let bytes = try await ws.read(files.base) { return bytes }
+        try checkStopping()
+        log(2, "generating the base selfie (\(spec.images.size)) with \(context.images.name)")
+        let image = try await context.images.baseImage(prompt: prompt, persona: persona, task: spec, index: index)
+        try await validate(image.png)
+        try await ws.write(files.base, image.png)
+        if let usage = image.usage { try await recordUsage { $0.base = usage } }
+        return image.png
+    }
+
+    /// Step 3: publishes base.png and records its URL in urls.json.
+    func uploadBase(_ current: PersonaURLs) async throws -> PersonaURLs {
+        guard current.base == nil else { return current }
+        var urls = current
+        urls.base = try await context.store.put(filePath: ws.absolutePath(files.base), key: key("base.png"),
+                                                contentType: "image/png")
+        try await JSONFiles.write(urls, files.urls, in: ws)
+        return urls
+    }
+
+    func gridImage(base: [UInt8], prompt: String) async throws -> [UInt8] {
+        if let bytes = try await ws.read(files.grid) { return bytes }
+        try checkStopping()
+        log(4, "generating the 2x2 variation grid with \(context.images.name)")
+        let image = try await context.images.gridImage(base: base, prompt: prompt, persona: persona, task: spec, index: index)
+        try await validate(image.png)
+        try await ws.write(files.grid, image.png)
+        if let usage = image.usage { try await recordUsage { $0.grid = usage } }
+        return image.png
+    }
+
+    func splitGrid(_ grid: [UInt8]) async throws {
+        guard !files.images.allSatisfy(ws.exists) else { return }
+        log(5, "splitting the grid into 4 images and trimming them")
+        let tolerance = context.trimTolerance
+        let parts = try await BlockingPool.shared.run { try ImagingSteps.split(grid, tolerance: tolerance) }
+        try await ws.writeAll(parts.enumerated().map { (files.image($0.offset), $0.element) })
+    }
+
+    /// Step 6: the four uploads go in parallel; each is idempotent, so a
+    /// partial failure is simply redone by the next attempt.
+    func uploadImages(_ current: PersonaURLs) async throws -> PersonaURLs {
+        var urls = current
+        urls.images = try await withThrowingTaskGroup(of: (Int, String).self) { group in
+            for k in 0..<4 {
+                let path = ws.absolutePath(files.image(k)), objectKey = key("image_\(k).png")
+                group.addTask {
+                    (k, try await context.store.put(filePath: path, key: objectKey, contentType: "image/png"))
+                }
+            }
+            var found = [String](repeating: "", count: 4)
+            for try await (k, url) in group { found[k] = url }
+            return found
+        }
+        try await JSONFiles.write(urls, files.urls, in: ws)
+        return urls
+    }
+
+    func validate(_ png: [UInt8]) async throws {
+        let size = spec.images.size
+        try await BlockingPool.shared.run { try ImagingSteps.validate(png, size: size) }
+    }
+
+    /// usage.json is written by steps 2 and 4, which may not overlap, so a
+    /// read-modify-write is safe.
+    func recordUsage(_ change: (inout PersonaUsage) -> Void) async throws {
+        var usage = try await JSONFiles.read(PersonaUsage.self, files.usage, in: ws) ?? PersonaUsage()
+        change(&usage)
+        try await JSONFiles.write(usage, files.usage, in: ws)
+    }
+}
