@@ -31,3 +31,13 @@ if [ -f scripts/bench_remote.sh ]; then
     echo "== 2. OpenAI image provider against the 200 ms loopback fake"
     bash scripts/bench_remote.sh "$BIN" "$WORK"
 fi
+
+if [ "${BENCH_S3:-1}" = 1 ]; then
+    echo
+    echo "== 3. S3 upload of one persona's five files: S3Store beside aws s3 cp (local SeaweedFS)"
+    if command -v aws >/dev/null; then
+        CONFIG=release bash scripts/s3_throughput.sh 10 | tail -4
+    else
+        echo "(skipped: awscli is not installed; pip install awscli to compare)"
+    fi
+fi
