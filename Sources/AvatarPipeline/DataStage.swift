@@ -46,7 +46,7 @@ struct DataStage: Sendable {
             var ignored = 0, races = 0
             while ignored < Self.nameAttempts && races <= spec.count {
                 let (taken, folded) = await names.snapshot
-                let candidate = try await context.dataLimiter.withSlot {
+                let candidate = try await context.dataLimiter.withPermit {
                     try await context.personas.persona(for: spec, index: n, avoiding: taken)
                 }
                 if await names.claim(candidate.fullName) {

@@ -65,7 +65,7 @@ struct PersonaSteps: Sendable {
 
     func run() async throws {
         do {
-            var urls = try await context.imageLimiter.withSlot {
+            var urls = try await context.imageLimiter.withPermit {
                 try checkStopping()
                 return try await requestImages()
             }

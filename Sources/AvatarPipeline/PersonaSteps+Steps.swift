@@ -8,7 +8,7 @@ extension PersonaSteps {
         if let bytes = try await ws.read(files.prompt) { return String(decoding: bytes, as: UTF8.self) }
         try checkStopping()
         log(1, "generating the image prompt with \(context.personas.name)")
-        let prompt = try await context.dataLimiter.withSlot {
+        let prompt = try await context.dataLimiter.withPermit {
             try await context.personas.imagePrompt(for: persona, task: spec, index: index)
         }
         try await ws.write(files.prompt, Array(prompt.utf8))

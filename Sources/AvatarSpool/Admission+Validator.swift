@@ -11,10 +11,7 @@ extension Admission {
                 return .valid(spec)
             case .failure(let error):
                 return .invalid(taskID: explicitTaskID(bytes), message: error.description,
-                                issues: error.issues.map {
-                                    RejectionReport.Issue(path: $0.path, expected: $0.expected, got: $0.got, hint: $0.hint)
-                                },
-                                incomplete: error.unparsable)
+                                issues: error.issues, incomplete: error.unparsable)
             }
         }
     }

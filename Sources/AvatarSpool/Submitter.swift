@@ -34,9 +34,7 @@ public struct Submitter: Sendable {
         case .valid(let spec):
             return (spec.taskID, bytes)
         case .invalid(_, let message, let issues, _):
-            let reasons = issues.isEmpty ? [message] : issues.map { issue in
-                "\(issue.path): expected \(issue.expected), got \(issue.got)" + (issue.hint.map { " (\($0))" } ?? "")
-            }
+            let reasons = issues.isEmpty ? [message] : issues.map(\.description)
             throw SubmitError(file: path, reasons: reasons)
         }
     }

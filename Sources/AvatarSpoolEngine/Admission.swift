@@ -6,34 +6,20 @@ public enum Admission: Sendable {
     case valid(TaskSpec)
     /// `incomplete` means the bytes do not parse (yet): a writer may still be
     /// at work. `taskID` is an explicit, valid `task_id` found in the file.
-    case invalid(taskID: String?, message: String, issues: [RejectionReport.Issue], incomplete: Bool)
+    case invalid(taskID: String?, message: String, issues: [ValidationIssue], incomplete: Bool)
 }
 
 public typealias Admit = @Sendable (_ bytes: [UInt8], _ fileName: String) -> Admission
 
 /// The `error.json` of a task refused before it ran.
 public struct RejectionReport: Codable, Sendable {
-    public struct Issue: Codable, Sendable, Equatable {
-        public var path: String
-        public var expected: String
-        public var got: String
-        public var hint: String?
-
-        public init(path: String, expected: String, got: String, hint: String? = nil) {
-            self.path = path
-            self.expected = expected
-            self.got = got
-            self.hint = hint
-        }
-    }
-
     public var taskID: String
     /// Always "validation" here; the pipeline writes other stages.
     public var stage: String = "validation"
     /// The name the file had in pending/.
     public var file: String
     public var message: String
-    public var issues: [Issue]
+    public var issues: [ValidationIssue]
 
     enum CodingKeys: String, CodingKey {
         case taskID = "task_id", stage, file, message, issues

@@ -1,7 +1,10 @@
 import Foundation
 
-/// Bounded parallelism: at most `limit` holders at once, FIFO, cancellation
-/// safe. Used for MULTITHREAD_FLOWISE, IMAGE_CONCURRENCY and task slots.
+/// An async semaphore for bounded parallelism: at most `limit` holders at
+/// once, waiters served in FIFO order; a waiter whose task is cancelled
+/// leaves the line with `CancellationError` and takes no permit. Used for
+/// MULTITHREAD_FLOWISE, IMAGE_CONCURRENCY, task slots and each provider's
+/// HTTP concurrency.
 public final class AsyncLimiter: @unchecked Sendable {
     // Confinement: every stored property is touched only under `lock`.
     private let lock = NSLock()
@@ -15,10 +18,11 @@ public final class AsyncLimiter: @unchecked Sendable {
         self.available = self.limit
     }
 
-    /// Waits for a slot. - Throws: `CancellationError` when the task is cancelled while waiting.
+    /// Waits for a permit. Pair with `release()`, or use `withPermit`.
+    /// - Throws: `CancellationError` when the task is cancelled while waiting.
     public func acquire() async throws {
         let id: UInt64? = lock.withLock {
-            if available > 0 {
+            if available > 0 && waiters.isEmpty {
                 available -= 1
                 return nil
             }
@@ -32,7 +36,7 @@ public final class AsyncLimiter: @unchecked Sendable {
                 if Task.isCancelled {
                     lock.unlock()
                     cont.resume(throwing: CancellationError())
-                } else if available > 0 {
+                } else if available > 0 && waiters.isEmpty {
                     available -= 1
                     lock.unlock()
                     cont.resume()
@@ -50,11 +54,12 @@ public final class AsyncLimiter: @unchecked Sendable {
         }
     }
 
-    /// Gives a slot back, waking the longest waiter.
+    /// Returns a permit, handing it to the longest waiter if there is one.
+    /// Never raises the free permits above `limit` (so `inUse` is never below 0).
     public func release() {
         lock.lock()
         if waiters.isEmpty {
-            available += 1
+            available = min(limit, available + 1)
             lock.unlock()
         } else {
             let waiter = waiters.removeFirst()
@@ -63,17 +68,20 @@ public final class AsyncLimiter: @unchecked Sendable {
         }
     }
 
-    /// Runs `body` holding one slot.
-    public func withSlot<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+    /// Runs `body` holding one permit.
+    public func withPermit<T: Sendable>(_ body: () async throws -> T) async throws -> T {
         try await acquire()
         defer { release() }
         return try await body()
     }
 
-    /// Slots in use now (for status and tests).
+    /// Permits free right now (for tests and diagnostics).
+    public var availablePermits: Int {
+        lock.withLock { available }
+    }
+
+    /// Permits held now (for status and tests).
     public var inUse: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return limit - available
+        lock.withLock { limit - available }
     }
 }

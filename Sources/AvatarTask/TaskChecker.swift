@@ -14,12 +14,8 @@ struct TaskChecker {
     }
 
     mutating func check(_ document: JSONValue, fileName: String) -> TaskSpec? {
-        guard case .object(let members) = document else {
-            issue("$", "a JSON object like {\"count\": 4}", document.shortDescription)
-            return nil
-        }
-        unknownFields(members, known: Self.topFields, parent: nil)
-        let top = Dictionary(members, uniquingKeysWith: { a, _ in a })
+        guard let top = members(of: document, at: nil, expected: "a JSON object like {\"count\": 4}",
+                                known: Self.topFields) else { return nil }
 
         if let v = top["version"], integer(v, "version", in: 1...1) == nil {
             issues[issues.count - 1].hint = "this processor reads task file version 1"
@@ -46,12 +42,7 @@ struct TaskChecker {
 
     private mutating func persona(_ value: JSONValue) -> PersonaHints {
         var hints = PersonaHints()
-        guard case .object(let members) = value else {
-            issue("persona", "an object", value.shortDescription)
-            return hints
-        }
-        unknownFields(members, known: Self.personaFields, parent: "persona")
-        let m = Dictionary(members, uniquingKeysWith: { a, _ in a })
+        guard let m = members(of: value, at: "persona", expected: "an object", known: Self.personaFields) else { return hints }
         if let v = m["gender"] {
             let choices = PersonaHints.Gender.allCases.map(\.rawValue)
             if case .string(let s) = v, let g = PersonaHints.Gender(rawValue: s) {
@@ -96,12 +87,7 @@ struct TaskChecker {
 
     private mutating func images(_ value: JSONValue) -> ImageOptions {
         var options = ImageOptions()
-        guard case .object(let members) = value else {
-            issue("images", "an object", value.shortDescription)
-            return options
-        }
-        unknownFields(members, known: Self.imagesFields, parent: "images")
-        let m = Dictionary(members, uniquingKeysWith: { a, _ in a })
+        guard let m = members(of: value, at: "images", expected: "an object", known: Self.imagesFields) else { return options }
         if let v = m["enabled"] {
             if case .bool(let b) = v {
                 options.enabled = b
@@ -226,6 +212,19 @@ struct TaskChecker {
     }
 
     // MARK: - Unknown fields
+
+    /// The members of the object `value` at `parent` (nil: the top level),
+    /// unknown ones reported; a repeated name keeps its first value. Nil,
+    /// with an issue, when `value` is not an object.
+    private mutating func members(of value: JSONValue, at parent: String?, expected: String,
+                                  known: [String]) -> [String: JSONValue]? {
+        guard case .object(let members) = value else {
+            issue(parent ?? "$", expected, value.shortDescription)
+            return nil
+        }
+        unknownFields(members, known: known, parent: parent)
+        return Dictionary(members, uniquingKeysWith: { a, _ in a })
+    }
 
     private mutating func unknownFields(_ members: [(String, JSONValue)], known: [String], parent: String?) {
         for (key, _) in members where !known.contains(key) {

@@ -1,6 +1,6 @@
 /// One problem in a task file: where (`path`), what was expected, what was
 /// found, and optionally what to do about it.
-public struct ValidationIssue: Sendable, Equatable, CustomStringConvertible {
+public struct ValidationIssue: Codable, Sendable, Equatable, CustomStringConvertible {
     /// Field path like `persona.age_min`; `$` for the document as a whole.
     public var path: String
     public var expected: String
@@ -19,6 +19,11 @@ public struct ValidationIssue: Sendable, Equatable, CustomStringConvertible {
         var s = "\(path): expected \(expected), got \(got)"
         if let hint { s += " (\(hint))" }
         return s
+    }
+
+    /// Coded as `{"path", "expected", "got", "hint"?}`, as in error.json.
+    enum CodingKeys: String, CodingKey {
+        case path, expected, got, hint
     }
 
     /// The issue as a JSON object for error.json.

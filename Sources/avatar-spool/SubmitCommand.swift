@@ -20,18 +20,9 @@ struct SubmitCommand: AsyncParsableCommand {
     var files: [String]
 
     func run() async throws {
-        let services = try global.services()
-        let submitter = Submitter(layout: services.layout, admit: services.admit)
-        var failed = false
-        for file in files {
-            do {
-                print(try submitter.submit(file))
-            } catch {
-                failed = true
-                printError("\(error)")
-            }
+        try forEachFile(files, global: global) { submitter, file in
+            print(try submitter.submit(file))
         }
-        if failed { throw ExitCode(1) }
     }
 }
 
@@ -53,18 +44,27 @@ struct ValidateCommand: AsyncParsableCommand {
     var files: [String]
 
     func run() async throws {
-        let services = try global.services()
-        let submitter = Submitter(layout: services.layout, admit: services.admit)
-        var failed = false
-        for file in files {
-            do {
-                let (id, _) = try submitter.check(file)
-                print("\(file): ok (task \(id))")
-            } catch {
-                failed = true
-                printError("\(error)")
-            }
+        try forEachFile(files, global: global) { submitter, file in
+            let (id, _) = try submitter.check(file)
+            print("\(file): ok (task \(id))")
         }
-        if failed { throw ExitCode(1) }
     }
+}
+
+/// Runs `body` on every file with the configured submitter, going on past
+/// failures: each is printed to stderr, and any one makes the exit status 1.
+private func forEachFile(_ files: [String], global: GlobalOptions,
+                         _ body: (Submitter, String) throws -> Void) throws {
+    let services = try global.services()
+    let submitter = Submitter(layout: services.layout, admit: services.admit)
+    var failed = false
+    for file in files {
+        do {
+            try body(submitter, file)
+        } catch {
+            failed = true
+            printError("\(error)")
+        }
+    }
+    if failed { throw ExitCode(1) }
 }

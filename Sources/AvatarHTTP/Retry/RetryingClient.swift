@@ -1,3 +1,4 @@
+import AvatarSystem
 import Logging
 
 /// A transport with retries, a rate limit and a concurrency limit: what
@@ -10,13 +11,13 @@ public struct RetryingClient: HTTPTransport {
     public var transport: any HTTPTransport
     public var policy: RetryPolicy
     public var bucket: TokenBucket?
-    public var limiter: ConcurrencyLimiter?
+    public var limiter: AsyncLimiter?
     /// Names the remote in log lines ("openai-images", "flowise").
     public var name: String
     public var logger: Logger
 
     public init(transport: any HTTPTransport, policy: RetryPolicy = RetryPolicy(), bucket: TokenBucket? = nil,
-                limiter: ConcurrencyLimiter? = nil, name: String, logger: Logger = Logger(label: "avatar-spool.http")) {
+                limiter: AsyncLimiter? = nil, name: String, logger: Logger = Logger(label: "avatar-spool.http")) {
         self.transport = transport
         self.policy = policy
         self.bucket = bucket

@@ -15,7 +15,7 @@ public struct BuiltinPersonaProvider: PersonaProvider {
 
     /// Persona `index` of `task`, never one whose full name is in `avoiding`.
     public func persona(for task: TaskSpec, index: Int, avoiding: Set<String>) -> Persona {
-        var rng = StableRandom(key: "\(task.taskID)|\(index)")
+        var rng = SeededRandom(hashing: "\(task.taskID)|\(index)")
         let hints = task.persona
 
         let gender: PersonaHints.Gender
@@ -67,7 +67,7 @@ public struct BuiltinPersonaProvider: PersonaProvider {
     /// every first × last pair from a random start, then double-barrelled
     /// last names, then a numbered suffix (never reached in practice).
     static func pickName(pool: BuiltinNames.Pool, gender: PersonaHints.Gender,
-                         rng: inout StableRandom, avoiding: Set<String>) -> (String, String) {
+                         rng: inout SeededRandom, avoiding: Set<String>) -> (String, String) {
         let firsts = gender == .female ? pool.female : pool.male
         let lasts = pool.last
         func free(_ first: String, _ last: String) -> Bool { !avoiding.contains("\(first) \(last)") }
@@ -109,7 +109,7 @@ public struct BuiltinPersonaProvider: PersonaProvider {
     ]
 
     static func bio(first: String, age: Int, gender: PersonaHints.Gender, occupation: String, place: String,
-                    rng: inout StableRandom) -> String {
+                    rng: inout SeededRandom) -> String {
         let she = gender == .female ? "she" : "he"
         let her = gender == .female ? "her" : "his"
         let herObject = gender == .female ? "her" : "him"

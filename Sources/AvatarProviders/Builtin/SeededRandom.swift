@@ -1,6 +1,7 @@
 /// A small deterministic random generator (SplitMix64), seeded from a stable
-/// hash, so a persona renders the same on every run and every machine.
-/// Swift's `Hasher` is randomized per process and must not be used for this.
+/// hash (FNV-1a 64), so a persona is made and rendered the same on every run,
+/// machine and Swift version. Swift's `Hasher` and `random(in:)` are
+/// randomized per process and must not be used for this.
 struct SeededRandom: RandomNumberGenerator {
     private var state: UInt64
 
@@ -35,14 +36,17 @@ struct SeededRandom: RandomNumberGenerator {
         range.lowerBound + (range.upperBound - range.lowerBound) * unit()
     }
 
+    /// A number in `0..<n` (n > 0); the modulo bias is negligible for small n.
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+
     /// Uniform in `range`.
     mutating func int(_ range: ClosedRange<Int>) -> Int {
-        range.lowerBound + Int(next() % UInt64(range.upperBound - range.lowerBound + 1))
+        range.lowerBound + below(range.upperBound - range.lowerBound + 1)
     }
 
     /// True with probability `p`.
     mutating func chance(_ p: Float) -> Bool { unit() < p }
 
     /// One element of a non-empty array.
-    mutating func pick<T>(_ items: [T]) -> T { items[int(0...items.count - 1)] }
+    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
 }

@@ -1,5 +1,6 @@
 import AvatarDomain
 import AvatarHTTP
+import AvatarSystem
 import AvatarTask
 import Foundation
 import Logging
@@ -20,14 +21,14 @@ public struct FlowisePersonaProvider: PersonaProvider {
     /// - Parameters:
     ///   - transport: the shared `CurlHTTPClient` (or a test double).
     ///   - limiter: at most `MULTITHREAD_FLOWISE` requests at once; by default one of this provider's own.
-    public init(settings: FlowiseSettings, transport: any HTTPTransport, limiter: ConcurrencyLimiter? = nil,
+    public init(settings: FlowiseSettings, transport: any HTTPTransport, limiter: AsyncLimiter? = nil,
                 logger: Logger = Logger(label: "avatar-spool.flowise")) {
         self.settings = settings
         self.logger = logger
         self.client = RetryingClient(
             transport: transport, policy: settings.retry,
             bucket: TokenBucket(perMinute: settings.requestsPerMinute),
-            limiter: limiter ?? ConcurrencyLimiter(limit: settings.maxConcurrent),
+            limiter: limiter ?? AsyncLimiter(limit: settings.maxConcurrent),
             name: "flowise", logger: logger)
     }
 

@@ -1,5 +1,6 @@
 import AvatarDomain
 import AvatarHTTP
+import AvatarSystem
 import AvatarTask
 import Foundation
 import Logging
@@ -17,14 +18,14 @@ public struct OpenAIChatPersonaProvider: PersonaProvider {
     /// - Parameters:
     ///   - transport: the shared `CurlHTTPClient` (or a test double).
     ///   - limiter: at most `MULTITHREAD_FLOWISE` requests at once; by default one of its own.
-    public init(settings: OpenAISettings, transport: any HTTPTransport, limiter: ConcurrencyLimiter? = nil,
+    public init(settings: OpenAISettings, transport: any HTTPTransport, limiter: AsyncLimiter? = nil,
                 logger: Logger = Logger(label: "avatar-spool.openai-chat")) {
         self.settings = settings
         self.logger = logger
         self.client = RetryingClient(
             transport: transport, policy: settings.retry,
             bucket: TokenBucket(perMinute: settings.requestsPerMinute),
-            limiter: limiter ?? ConcurrencyLimiter(limit: settings.chatConcurrency),
+            limiter: limiter ?? AsyncLimiter(limit: settings.chatConcurrency),
             name: "openai-chat", logger: logger)
     }
 

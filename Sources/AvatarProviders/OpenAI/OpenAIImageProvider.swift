@@ -1,5 +1,6 @@
 import AvatarDomain
 import AvatarHTTP
+import AvatarSystem
 import AvatarTask
 import Foundation
 import Logging
@@ -16,14 +17,14 @@ public struct OpenAIImageProvider: ImageProvider {
     /// - Parameters:
     ///   - transport: the shared `CurlHTTPClient` (or a test double).
     ///   - limiter: at most `IMAGE_CONCURRENCY` image requests at once; by default one of its own.
-    public init(settings: OpenAISettings, transport: any HTTPTransport, limiter: ConcurrencyLimiter? = nil,
+    public init(settings: OpenAISettings, transport: any HTTPTransport, limiter: AsyncLimiter? = nil,
                 logger: Logger = Logger(label: "avatar-spool.openai-images")) {
         self.settings = settings
         self.logger = logger
         self.client = RetryingClient(
             transport: transport, policy: settings.retry,
             bucket: TokenBucket(perMinute: settings.imagesPerMinute),
-            limiter: limiter ?? ConcurrencyLimiter(limit: settings.imageConcurrency),
+            limiter: limiter ?? AsyncLimiter(limit: settings.imageConcurrency),
             name: "openai-images", logger: logger)
     }
 

@@ -7,12 +7,9 @@
 
 /// SHA-256 (FIPS 180-4), incremental.
 public struct SHA256: Sendable {
-    private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
-        (0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19)
-    private var buffer: [UInt8] = []
-    private var length: UInt64 = 0
+    private var hasher = BlockHasher(Core())
 
-    public init() { buffer.reserveCapacity(64) }
+    public init() {}
 
     private static let k: [UInt32] = [
         0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
@@ -27,25 +24,7 @@ public struct SHA256: Sendable {
 
     /// Feeds `bytes`.
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        guard var p = bytes.baseAddress, bytes.count > 0 else { return }
-        var n = bytes.count
-        length &+= UInt64(n)
-        if !buffer.isEmpty {
-            let take = min(64 - buffer.count, n)
-            buffer.append(contentsOf: UnsafeRawBufferPointer(start: p, count: take))
-            p += take
-            n -= take
-            if buffer.count == 64 {
-                buffer.withUnsafeBytes { compress($0.baseAddress!, blocks: 1) }
-                buffer.removeAll(keepingCapacity: true)
-            }
-        }
-        if n >= 64 {
-            compress(p, blocks: n / 64)
-            p += (n / 64) * 64
-            n %= 64
-        }
-        if n > 0 { buffer.append(contentsOf: UnsafeRawBufferPointer(start: p, count: n)) }
+        hasher.update(bytes)
     }
 
     public mutating func update(_ bytes: [UInt8]) {
@@ -54,14 +33,7 @@ public struct SHA256: Sendable {
 
     /// The 32-byte digest. The hasher is consumed.
     public consuming func finalize() -> [UInt8] {
-        let bits = length &* 8
-        var pad: [UInt8] = [0x80]
-        let rem = Int(length % 64)
-        pad += [UInt8](repeating: 0, count: (rem < 56 ? 55 - rem : 119 - rem))
-        for i in (0..<8).reversed() { pad.append(UInt8(truncatingIfNeeded: bits >> (UInt64(i) * 8))) }
-        let saved = length
-        update(pad)
-        length = saved
+        let state = hasher.finish(bigEndianLength: true).state
         var out: [UInt8] = []
         out.reserveCapacity(32)
         for word in [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7] {
@@ -77,40 +49,46 @@ public struct SHA256: Sendable {
         return h.finalize()
     }
 
-    // Written for speed in debug builds too (tests hash 40 MiB): raw
-    // pointers, rotations spelled out rather than called.
-    private mutating func compress(_ base: UnsafeRawPointer, blocks: Int) {
-        var (h0, h1, h2, h3, h4, h5, h6, h7) = state
-        let w = UnsafeMutablePointer<UInt32>.allocate(capacity: 64)
-        defer { w.deallocate() }
-        Self.k.withUnsafeBufferPointer { kb in
-            let k = kb.baseAddress!
-            for block in 0..<blocks {
-                let p = base + block * 64
-                for t in 0..<16 {
-                    w[t] = UInt32(bigEndian: p.loadUnaligned(fromByteOffset: t * 4, as: UInt32.self))
+    /// The state between blocks and the compression function.
+    struct Core: BlockCompressor {
+        var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
+            (0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19)
+
+        // Written for speed in debug builds too (tests hash 40 MiB): raw
+        // pointers, rotations spelled out rather than called.
+        mutating func compress(_ base: UnsafeRawPointer, blocks: Int) {
+            var (h0, h1, h2, h3, h4, h5, h6, h7) = state
+            let w = UnsafeMutablePointer<UInt32>.allocate(capacity: 64)
+            defer { w.deallocate() }
+            SHA256.k.withUnsafeBufferPointer { kb in
+                let k = kb.baseAddress!
+                for block in 0..<blocks {
+                    let p = base + block * 64
+                    for t in 0..<16 {
+                        w[t] = UInt32(bigEndian: p.loadUnaligned(fromByteOffset: t * 4, as: UInt32.self))
+                    }
+                    for t in 16..<64 {
+                        let x = w[t - 15], y = w[t - 2]
+                        let s0 = (x >> 7 | x << 25) ^ (x >> 18 | x << 14) ^ (x >> 3)
+                        let s1 = (y >> 17 | y << 15) ^ (y >> 19 | y << 13) ^ (y >> 10)
+                        w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
+                    }
+                    var a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, h = h7
+                    for t in 0..<64 {
+                        let s1 = (e >> 6 | e << 26) ^ (e >> 11 | e << 21) ^ (e >> 25 | e << 7)
+                        let ch = (e & f) ^ (~e & g)
+                        let t1 = h &+ s1 &+ ch &+ k[t] &+ w[t]
+                        let s0 = (a >> 2 | a << 30) ^ (a >> 13 | a << 19) ^ (a >> 22 | a << 10)
+                        let maj = (a & b) ^ (a & c) ^ (b & c)
+                        h = g; g = f; f = e; e = d &+ t1
+                        d = c; c = b; b = a; a = t1 &+ s0 &+ maj
+                    }
+                    h0 &+= a; h1 &+= b; h2 &+= c; h3 &+= d
+                    h4 &+= e; h5 &+= f; h6 &+= g; h7 &+= h
                 }
-                for t in 16..<64 {
-                    let x = w[t - 15], y = w[t - 2]
-                    let s0 = (x >> 7 | x << 25) ^ (x >> 18 | x << 14) ^ (x >> 3)
-                    let s1 = (y >> 17 | y << 15) ^ (y >> 19 | y << 13) ^ (y >> 10)
-                    w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
-                }
-                var a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, h = h7
-                for t in 0..<64 {
-                    let s1 = (e >> 6 | e << 26) ^ (e >> 11 | e << 21) ^ (e >> 25 | e << 7)
-                    let ch = (e & f) ^ (~e & g)
-                    let t1 = h &+ s1 &+ ch &+ k[t] &+ w[t]
-                    let s0 = (a >> 2 | a << 30) ^ (a >> 13 | a << 19) ^ (a >> 22 | a << 10)
-                    let maj = (a & b) ^ (a & c) ^ (b & c)
-                    h = g; g = f; f = e; e = d &+ t1
-                    d = c; c = b; b = a; a = t1 &+ s0 &+ maj
-                }
-                h0 &+= a; h1 &+= b; h2 &+= c; h3 &+= d
-                h4 &+= e; h5 &+= f; h6 &+= g; h7 &+= h
             }
+            state = (h0, h1, h2, h3, h4, h5, h6, h7)
         }
-        state = (h0, h1, h2, h3, h4, h5, h6, h7)
     }
 }
 

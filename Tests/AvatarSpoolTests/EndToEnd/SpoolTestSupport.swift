@@ -1,18 +1,8 @@
 import Foundation
 import Testing
 
-/// The end-to-end tests run the built `avatar-spool` binary as separate
-/// processes on a temporary spool. `scripts/test.sh` runs
-/// `swift build --build-tests` first, which builds the executable too.
-enum EndToEndBinary {
-    /// `<package root>/.build/debug/avatar-spool`, the root derived from this file's path.
-    static let path: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        // Tests/AvatarSpoolTests/EndToEnd/SpoolTestSupport.swift → package root
-        for _ in 0..<4 { url.deleteLastPathComponent() }
-        return url.appendingPathComponent(".build/debug/avatar-spool").path
-    }()
-}
+// The end-to-end tests run the built `avatar-spool` binary as separate
+// processes on a temporary spool (see Support/ProcessSupport.swift).
 
 /// A unique temporary spool under /tmp, removed by `remove()`.
 final class TempSpool: @unchecked Sendable {
@@ -63,7 +53,7 @@ final class TempSpool: @unchecked Sendable {
     func start(_ arguments: [String], env: [String: String] = [:], name: String? = nil) throws -> SpoolProcess {
         let n = lock.withLock { () -> Int in logCounter += 1; return logCounter }
         let label = "\(n)-\(name ?? arguments.first ?? "cmd")"
-        let p = try SpoolProcess(binary: EndToEndBinary.path, arguments: arguments, environment: environment(env),
+        let p = try SpoolProcess(arguments: arguments, environment: environment(env),
                                  stdoutPath: base + "/\(label).out", stderrPath: base + "/\(label).log")
         lock.withLock { processes.append(p) }
         return p
@@ -119,95 +109,19 @@ final class TempSpool: @unchecked Sendable {
     }
 }
 
-/// One child process of the binary.
-final class SpoolProcess: @unchecked Sendable {
-    // Confinement: `process` is thread-safe for the calls used here; no other mutable state.
-    let process: Process
-    let stdoutPath: String
-    let stderrPath: String
-
-    init(binary: String, arguments: [String], environment: [String: String],
-         stdoutPath: String, stderrPath: String) throws {
-        guard FileManager.default.isExecutableFile(atPath: binary) else {
-            throw SpoolTestError("\(binary) is missing: run `swift build --build-tests` (scripts/test.sh does) first")
-        }
-        self.stdoutPath = stdoutPath
-        self.stderrPath = stderrPath
-        _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        guard let out = FileHandle(forWritingAtPath: stdoutPath), let err = FileHandle(forWritingAtPath: stderrPath) else {
-            throw SpoolTestError("cannot open \(stdoutPath) or \(stderrPath)")
-        }
-        // The child gets its own copies; ours are closed once it runs.
-        defer {
-            try? out.close()
-            try? err.close()
-        }
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-    }
-
-    var pid: Int32 { process.processIdentifier }
-    var isRunning: Bool { process.isRunning }
-    var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
-    /// The processor's log (it logs to stderr).
-    var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
+/// One child process of the binary, stdout and stderr in separate files.
+final class SpoolProcess: ChildProcess, @unchecked Sendable {
     var logLines: [String] { stderr.split(separator: "\n").map(String.init) }
 
     /// SIGTERM: stop claiming, finish in-flight steps, exit 0.
-    func terminate() { if process.isRunning { Foundation.kill(pid, SIGTERM) } }
+    func terminate() { send(SIGTERM) }
     /// SIGKILL: die at once, as in a crash.
-    func kill() { if process.isRunning { Foundation.kill(pid, SIGKILL) } }
-
-    /// Waits for the process to end. - Returns: its exit status (or signal number).
-    func waitForExit(timeout: Double) async throws -> Int32 {
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning {
-            if Date() > deadline {
-                kill()
-                throw SpoolTestError("avatar-spool \(process.arguments ?? []) still running after \(timeout)s; log:\n\(stderr.suffix(3000))")
-            }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return process.terminationStatus
-    }
-
-    /// For clean-up paths that cannot await.
-    func waitBlocking(timeout: Double) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        return !process.isRunning
-    }
+    func kill() { send(SIGKILL) }
 
     /// SIGTERM, then waits; the processor must exit 0.
     func stop(timeout: Double = 30) async throws -> Int32 {
         terminate()
         return try await waitForExit(timeout: timeout)
-    }
-}
-
-struct SpoolTestError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
-/// Polls `condition` until it holds or `timeout` seconds pass.
-/// - Throws: `SpoolTestError` naming `what` (and `context()`) on time-out.
-func waitUntil(_ what: String, timeout: Double = 60, every interval: Double = 0.05,
-               context: () -> String = { "" }, _ condition: () async throws -> Bool) async throws {
-    let deadline = Date().addingTimeInterval(timeout)
-    while true {
-        if try await condition() { return }
-        if Date() > deadline {
-            throw SpoolTestError("timed out after \(timeout)s waiting for: \(what)\n\(context())")
-        }
-        try await Task.sleep(for: .milliseconds(Int(interval * 1000)))
     }
 }
 

@@ -1,8 +1,9 @@
 import AvatarHTTP
+import AvatarSystem
 import Foundation
 import Testing
 
-@Suite("TokenBucket and ConcurrencyLimiter")
+@Suite("TokenBucket and AsyncLimiter")
 struct LimitsTests {
     @Test("a bucket lets the burst through at once, then one token per 60/perMinute s")
     func bucketRate() async throws {
@@ -43,7 +44,7 @@ struct LimitsTests {
 
     @Test("a limiter never exceeds its limit, reaches it, and serves in FIFO order")
     func limiter() async throws {
-        let limiter = ConcurrencyLimiter(limit: 3)
+        let limiter = AsyncLimiter(limit: 3)
         let counter = Counter()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<12 {
@@ -61,7 +62,7 @@ struct LimitsTests {
         #expect(limiter.availablePermits == 3)
 
         // FIFO: with one permit, waiters run in the order they queued.
-        let one = ConcurrencyLimiter(limit: 1)
+        let one = AsyncLimiter(limit: 1)
         try await one.acquire()
         let order = Counter()
         var tasks: [Task<Void, Error>] = []
@@ -76,7 +77,7 @@ struct LimitsTests {
 
     @Test("a cancelled waiter leaves the line and takes no permit")
     func limiterCancellation() async throws {
-        let limiter = ConcurrencyLimiter(limit: 1)
+        let limiter = AsyncLimiter(limit: 1)
         try await limiter.acquire()
         let waiter = Task { try await limiter.acquire() }
         try await Task.sleep(for: .milliseconds(30))

@@ -41,15 +41,6 @@ extension Reliability {
 /// Runs a system command to its end.
 enum Shell {
     static func run(_ path: String, _ args: [String]) -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
-        p.arguments = args
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        do { try p.run() } catch { return (-1, "\(error)") }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        do { return try ProcessSupport.runToEnd(path, args) } catch { return (-1, "\(error)") }
     }
 }

@@ -8,14 +8,8 @@ import Testing
 /// Helpers shared by the reliability suites: the built binary, a processor
 /// subprocess, spool walks.
 enum RS {
-    /// The package root, from this file's path.
-    static let root: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<4 { url.deleteLastPathComponent() } // Reliability, AvatarSpoolTests, Tests, file
-        return url.path
-    }()
-
-    static var binary: String { root + "/.build/debug/avatar-spool" }
+    static var root: String { ProcessSupport.packageRoot }
+    static var binary: String { ProcessSupport.binary }
 
     static let stages = ["pending", "generating-data", "data-generated", "generating-images", "completed", "failed"]
 
@@ -44,17 +38,7 @@ enum RS {
     /// Runs the binary to its end; returns exit status and stdout+stderr.
     @discardableResult
     static func run(_ args: [String], env: [String: String]) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = args
-        p.environment = env
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        try ProcessSupport.runToEnd(binary, args, environment: env)
     }
 
     /// Writes `text` into pending/ the way a careful client does: a temp name
@@ -104,12 +88,7 @@ enum RS {
 
     /// Polls `condition` until it holds or `timeout` seconds pass.
     static func waitUntil(timeout: Double, poll: Double = 0.25, _ condition: () -> Bool) async -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if condition() { return true }
-            try? await Task.sleep(for: .milliseconds(Int(poll * 1000)))
-        }
-        return condition()
+        (try? await ProcessSupport.poll(timeout: timeout, every: poll, condition)) ?? condition()
     }
 
     /// Counts the lines of `text` containing `needle`.
@@ -119,37 +98,18 @@ enum RS {
 }
 
 /// A processor (`avatar-spool run ...`) running as a child process, its
-/// stdout and stderr going to a log file.
-final class ProcessorProcess: @unchecked Sendable {
-    let process = Process()
-    let logPath: String
+/// stdout and stderr going to one log file.
+final class ProcessorProcess: ChildProcess, @unchecked Sendable {
+    var logPath: String { stderrPath }
+    var log: String { stderr }
 
     init(arguments: [String] = ["run"], env: [String: String], logPath: String) throws {
-        self.logPath = logPath
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        process.executableURL = URL(fileURLWithPath: RS.binary)
-        process.arguments = arguments
-        process.environment = env
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        try handle.close()
+        try super.init(arguments: arguments, environment: env, stdoutPath: logPath, stderrPath: logPath)
     }
-
-    var isRunning: Bool { process.isRunning }
-    var log: String { RS.read(logPath) ?? "" }
 
     /// Sends `signal` and waits for the end.
     func kill(_ signal: Int32 = SIGKILL) {
-        if process.isRunning { Glibc.kill(process.processIdentifier, signal) }
+        send(signal)
         process.waitUntilExit()
-    }
-
-    deinit {
-        if process.isRunning {
-            Glibc.kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
     }
 }

@@ -19,11 +19,7 @@ final class FakeServer: Sendable {
     var openAIBase: String { baseURL + "/v1" }
     var flowiseURL: String { baseURL + "/api/v1/prediction/test-flow" }
 
-    static let scriptPath: String = {
-        let here = URL(fileURLWithPath: #filePath)   // Tests/AvatarSpoolTests/Support/FakeServer.swift
-        return here.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("fakes/fake_api.py").path
-    }()
+    static let scriptPath = ProcessSupport.packageRoot + "/Tests/fakes/fake_api.py"
 
     private init(arguments: [String]) async throws {
         let process = Process()

@@ -22,16 +22,7 @@ final class SeaweedServer: Sendable {
         self.directory = directory
     }
 
-    static let packageRoot: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url.path }
-        }
-        fatalError("Package.swift not found above \(#filePath)")
-    }()
-
-    static let script = packageRoot + "/scripts/seaweedfs.sh"
+    static let script = ProcessSupport.packageRoot + "/scripts/seaweedfs.sh"
 
     /// The server every S3 test shares.
     static let shared: Result<SeaweedServer, SeaweedError> = {
