@@ -11,7 +11,7 @@ extension EndToEnd {
             defer { spool.remove() }
             let id = "takeover-task"
             let count = 6
-            let env = ["IMAGE_CONCURRENCY": "1"]
+            let env = ["IMAGE_CONCURRENCY": "1", "AVATAR_BUILTIN_IMAGE_DELAY_MS": "250"] // the task must still be running when it is stopped
             let a = try spool.start(["run"], env: env, name: "a")
             try await waitUntil("a to start", timeout: 30, context: { a.stderr }) { a.stderr.contains("processor started") }
             try spool.dropByRename(TaskFile.json(id: id, count: count, size: "1024x1024"), as: id + ".json")
@@ -47,7 +47,7 @@ extension EndToEnd {
             let spool = try TempSpool("drainwait")
             defer { spool.remove() }
             let id = "held-task"
-            let env = ["IMAGE_CONCURRENCY": "1"]
+            let env = ["IMAGE_CONCURRENCY": "1", "AVATAR_BUILTIN_IMAGE_DELAY_MS": "250"] // the task must still be running when it is stopped
             let live = try spool.start(["run"], env: env, name: "live")
             try await waitUntil("the live processor to start", timeout: 30, context: { live.stderr }) {
                 live.stderr.contains("processor started")
@@ -81,7 +81,7 @@ extension EndToEnd {
             let id = "sigterm-task"
             let count = 4
             try spool.dropByRename(TaskFile.json(id: id, count: count, size: "1024x1024"), as: id + ".json")
-            let env = ["IMAGE_CONCURRENCY": "1"]
+            let env = ["IMAGE_CONCURRENCY": "1", "AVATAR_BUILTIN_IMAGE_DELAY_MS": "250"] // the task must still be running when it is stopped
             let first = try spool.start(["run"], env: env, name: "first")
             try await waitUntil("the first Step 3/7", timeout: 60, every: 0.02, context: { first.stderr }) { first.stderr.contains("Step 3/7") }
             #expect(try await first.stop(timeout: 30) == 0, "\(first.stderr)")

@@ -76,7 +76,7 @@ extension EndToEnd {
             let count = 6
             let bytes = TaskFile.json(id: id, count: count, size: "1024x1024")
             try spool.dropByRename(bytes, as: id + ".json")
-            let env = ["IMAGE_CONCURRENCY": "1"]
+            let env = ["IMAGE_CONCURRENCY": "1", "AVATAR_BUILTIN_IMAGE_DELAY_MS": "250"] // slow enough that the kill lands mid-task under load
 
             let first = try spool.start(["run"], env: env, name: "first")
             try await waitUntil("the first Step 3/7", timeout: 60, every: 0.02, context: { first.stderr }) {
