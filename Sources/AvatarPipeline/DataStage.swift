@@ -62,7 +62,8 @@ struct DataStage: Sendable {
             try await JSONFiles.write(persona, f.persona, in: ws)
             context.logger.info("[Task \(ws.taskID)] [\(persona.fullName)] persona \(n)/\(spec.count) generated")
         } catch let error where Failures.isPersonaFailure(error) {
-            let failure = Failures.describe(error, persona: n, name: nil, step: "data")
+            var failure = Failures.describe(error, persona: n, name: nil, step: "data")
+            failure.message = context.redact(failure.message)
             try await JSONFiles.write(failure, f.error, in: ws)
             context.logger.error("[Task \(ws.taskID)] persona \(n) failed in the data stage: \(failure.message)")
         }

@@ -71,7 +71,8 @@ struct PersonaSteps: Sendable {
             }
             try await publish(&urls)
         } catch let failure as StepFailure {
-            let record = Failures.describe(failure.error, persona: index, name: persona.fullName, step: failure.step)
+            var record = Failures.describe(failure.error, persona: index, name: persona.fullName, step: failure.step)
+            record.message = context.redact(record.message)
             try await JSONFiles.write(record, files.error, in: ws)
             context.logger.error("[Task \(ws.taskID)] [\(persona.fullName)] \(failure.step) failed: \(record.message)")
         }

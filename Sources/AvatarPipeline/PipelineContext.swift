@@ -23,13 +23,17 @@ public struct PipelineContext: Sendable {
     public var onProgress: @Sendable (TaskWorkspace) async -> Void
     /// Set when the processor is shutting down: no new step starts.
     public var stopping: StopFlag
+    /// Masks configured secrets in text that goes into error files (a
+    /// remote may echo a key back in its error message).
+    public var redact: @Sendable (String) -> String
     public var logger: Logger
 
     public init(personas: any PersonaProvider, images: any ImageProvider, store: any ObjectStore,
                 dataLimiter: AsyncLimiter, imageLimiter: AsyncLimiter, keyPrefix: String = "avatars",
                 trimTolerance: Int = 10, parse: @escaping @Sendable ([UInt8]) -> TaskSpec?,
                 onProgress: @escaping @Sendable (TaskWorkspace) async -> Void = { _ in },
-                stopping: StopFlag = StopFlag(), logger: Logger) {
+                stopping: StopFlag = StopFlag(), redact: @escaping @Sendable (String) -> String = { $0 },
+                logger: Logger) {
         self.personas = personas
         self.images = images
         self.store = store
@@ -40,6 +44,7 @@ public struct PipelineContext: Sendable {
         self.parse = parse
         self.onProgress = onProgress
         self.stopping = stopping
+        self.redact = redact
         self.logger = logger
     }
 }

@@ -56,6 +56,9 @@ public struct Services: Sendable {
             imageLimiter: AsyncLimiter(limit: settings.imageConcurrency),
             keyPrefix: settings.keyPrefix, trimTolerance: settings.trimTolerance, parse: parse,
             onProgress: { ws in await indexer.sync(ws, immediate: false) },
+            redact: { [secrets = values.secretValues] text in
+                secrets.reduce(text) { $0.replacingAll($1, with: "***") }
+            },
             logger: logger)
         let claimer = Claimer(layout: layout, admit: admit, settleSeconds: settings.settleSeconds, logger: logger)
         return Services(settings: settings, layout: layout, claimer: claimer, context: context,

@@ -173,6 +173,15 @@ extension `Remote pipeline` {
                                 status: 400)
         }
 
+        @Test("a provider error that echoes the key is stored with the key masked")
+        func echoedKey() async throws {
+            let body: [String: Any] = ["error": ["message": "Invalid request for key \(R.apiKey)", "type": "invalid_request_error",
+                                                 "code": "invalid_request"]]
+            // R.drain also checks that no file of the spool and no log line holds the key.
+            try await permanent(["status": 400, "body": body, "path": R.generations], id: "f-echo",
+                                message: "Invalid request for key ***", code: "invalid_request", status: 400)
+        }
+
         @Test("invalid JSON in a 200 answer fails that persona at once")
         func invalidJSON() async throws {
             try await permanent(["invalid_json": true, "path": R.edits], id: "f-json",
