@@ -101,17 +101,23 @@ public final class Processor: Sendable {
     /// an orphan. Returns how many items it queued.
     @discardableResult
     func scan() async -> Int {
+        // readdir of folders that may hold thousands of entries: on the I/O pool.
+        let layout = layout
+        let (names, folders) = await BlockingPool.shared.run {
+            let names = ((try? Sys.listDirectory(layout.folder(.pending))) ?? []).filter(PendingName.isCandidate).sorted()
+            let folders = [TaskStage.generatingData, .dataGenerated, .generatingImages].flatMap { stage in
+                layout.taskIDs(in: stage).map { (stage, $0) }
+            }
+            return (names, folders)
+        }
         var count = 0
-        let names = ((try? Sys.listDirectory(layout.folder(.pending))) ?? []).filter(PendingName.isCandidate).sorted()
         for name in names where !gaveUp.contains("pending/" + name) {
             await queue.add(.pending(name))
             count += 1
         }
-        for stage in [TaskStage.generatingData, .dataGenerated, .generatingImages] {
-            for id in layout.taskIDs(in: stage) where !gaveUp.contains(id) {
-                await queue.add(.orphan(stage, id))
-                count += 1
-            }
+        for (stage, id) in folders where !gaveUp.contains(id) {
+            await queue.add(.orphan(stage, id))
+            count += 1
         }
         return count
     }
