@@ -4,9 +4,10 @@ import AvatarTask
 import Foundation
 
 /// The seven steps for every persona that has data and no finished images.
-/// IMAGE_CONCURRENCY (across all tasks) bounds the personas in steps 1–4,
-/// the ones that call the image provider; splitting and publishing (5–7)
-/// run outside that slot, so the next persona's requests start at once.
+/// IMAGE_CONCURRENCY (across all tasks) bounds the personas whose image
+/// requests (steps 2 and 4) are in flight; the prompt (1), writing the grid,
+/// splitting and publishing (5–7) run outside that slot, so the next
+/// persona's requests start at once.
 struct ImageStage: Sendable {
     let context: PipelineContext
 
@@ -65,9 +66,17 @@ struct PersonaSteps: Sendable {
 
     func run() async throws {
         do {
-            var urls = try await context.imageLimiter.withPermit {
+            // Step 1 asks the data provider, not the image provider: outside the image slot.
+            try checkStopping()
+            let prompt = try await at("step 1/7: image prompt") { try await imagePrompt() }
+            let (recorded, grid) = try await context.imageLimiter.withPermit {
                 try checkStopping()
-                return try await requestImages()
+                return try await requestImages(prompt: prompt)
+            }
+            var urls = recorded
+            if let grid {
+                // The grid request is over: its slot is free while the grid is written.
+                try await at("step 4/7: variation grid") { try await storeGrid(grid) }
             }
             try await publish(&urls)
         } catch let failure as StepFailure {
@@ -78,10 +87,11 @@ struct PersonaSteps: Sendable {
         }
     }
 
-    /// Steps 1–4, in the image slot. The base upload (3) runs beside the grid
-    /// request (4): neither needs the other.
-    private func requestImages() async throws -> PersonaURLs {
-        let prompt = try await at("step 1/7: image prompt") { try await imagePrompt() }
+    /// Steps 2–4, in the image slot: the base (written before the grid is
+    /// asked for), then the grid request with the base upload (3) beside it,
+    /// since neither needs the other. Returns the URLs and the new grid, if
+    /// one was requested (nil when grid.png already exists).
+    private func requestImages(prompt: String) async throws -> (PersonaURLs, GeneratedImage?) {
         let base = try await at("step 2/7: base image") { try await baseImage(prompt: prompt) }
         let recorded = try await JSONFiles.read(PersonaURLs.self, files.urls, in: ws) ?? PersonaURLs()
         if recorded.base == nil {
@@ -89,8 +99,8 @@ struct PersonaSteps: Sendable {
             log(3, "uploading base image to \(context.store.name)")
         }
         async let uploaded = at("step 3/7: upload base") { try await uploadBase(recorded) }
-        _ = try await at("step 4/7: variation grid") { try await gridImage(base: base, prompt: prompt) }
-        return try await uploaded
+        let grid = try await at("step 4/7: variation grid") { try await requestGrid(base: base, prompt: prompt) }
+        return (try await uploaded, grid)
     }
 
     /// Steps 5–7, outside the image slot.

@@ -36,15 +36,20 @@ extension PersonaSteps {
         return urls
     }
 
-    func gridImage(base: [UInt8], prompt: String) async throws -> [UInt8] {
-        if let bytes = try await ws.read(files.grid) { return bytes }
+    /// Step 4's request: the grid, validated; nil when grid.png already exists.
+    func requestGrid(base: [UInt8], prompt: String) async throws -> GeneratedImage? {
+        if ws.exists(files.grid) { return nil }
         try checkStopping()
         log(4, "generating the 2x2 variation grid with \(context.images.name)")
         let image = try await context.images.gridImage(base: base, prompt: prompt, persona: persona, task: spec, index: index)
         try await validate(image.png)
+        return image
+    }
+
+    /// Step 4's checkpoint: grid.png (and its token usage), before step 5.
+    func storeGrid(_ image: GeneratedImage) async throws {
         try await ws.write(files.grid, image.png)
         if let usage = image.usage { try await recordUsage { $0.grid = usage } }
-        return image.png
     }
 
     func splitGrid(_ grid: [UInt8]) async throws {
@@ -79,8 +84,8 @@ extension PersonaSteps {
         try await BlockingPool.shared.run { try ImagingSteps.validate(png, size: size) }
     }
 
-    /// usage.json is written by steps 2 and 4, which may not overlap, so a
-    /// read-modify-write is safe.
+    /// usage.json is written by steps 2 and 4 of one persona, one after the
+    /// other, so a read-modify-write is safe.
     func recordUsage(_ change: (inout PersonaUsage) -> Void) async throws {
         var usage = try await JSONFiles.read(PersonaUsage.self, files.usage, in: ws) ?? PersonaUsage()
         change(&usage)
