@@ -168,10 +168,16 @@ public struct Claimer: Sendable {
         return try AtomicFile.read("task.json", in: fd, limit: Int.max)
     }
 
+    /// `<id>.dup-<n>`, the first free one; the id is shortened so the result
+    /// is still a valid id (at most 100 characters) that `status` and `retry` accept.
     private func freeDuplicateID(_ id: String) -> String {
         var n = 2
-        while layout.locate("\(id).dup-\(n)") != nil { n += 1 }
-        return "\(id).dup-\(n)"
+        func candidate() -> String {
+            let suffix = ".dup-\(n)"
+            return String(id.prefix(100 - suffix.count)) + suffix
+        }
+        while layout.locate(candidate()) != nil { n += 1 }
+        return candidate()
     }
 
     /// Claims a regular file we refuse without reading (too large,
