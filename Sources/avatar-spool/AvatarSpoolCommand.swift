@@ -7,9 +7,7 @@ struct AvatarSpoolCommand: AsyncParsableCommand {
         commandName: "avatar-spool",
         abstract: "Generate synthetic personas and their avatars, in batches, from a file-system spool.",
         discussion: """
-            Drop task files (JSON) into <spool>/pending/, or use `avatar-spool submit`. A processor
-            (`avatar-spool run`) claims each one, generates persona data and images, and moves it
-            through generating-data, data-generated, generating-images to completed or failed.
+            Drop task files (JSON) into <spool>/pending/, or use `avatar-spool submit`. A processor (`avatar-spool run`) claims each one, generates persona data and images, and moves it through generating-data, data-generated, generating-images to completed or failed.
 
             Example:
               avatar-spool submit examples/berlin-devs.json

@@ -6,9 +6,7 @@ struct RetryCommand: AsyncParsableCommand {
         commandName: "retry",
         abstract: "Send a failed task, or a completed one with failed personas, back through the pipeline.",
         discussion: """
-            Removes the error files and moves the task to data-generated/ (or generating-data/ when
-            persona data is missing), where a running processor resumes it at its next rescan
-            (or `run --drain` now). Only what is missing is generated or uploaded again.
+            Removes the error files and moves the task to data-generated/ (or generating-data/ when persona data is missing), where a running processor resumes it at its next rescan (or `run --drain` now). Only what is missing is generated or uploaded again.
 
             Example:
               avatar-spool retry berlin-devs-01 && avatar-spool run --drain

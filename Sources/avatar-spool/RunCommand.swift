@@ -7,10 +7,7 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Watch the spool and process tasks.",
         discussion: """
-            Claims every task file in pending/, resumes tasks whose processor died, and then
-            watches pending/ (inotify, plus a full rescan every WORKER_INTERVAL seconds).
-            SIGTERM or SIGINT: stop claiming, let in-flight steps finish (--grace), exit 0;
-            a second signal exits at once. Nothing written is lost; the next start resumes.
+            Claims every task file in pending/, resumes tasks whose processor died, and then watches pending/ (inotify, plus a full rescan every WORKER_INTERVAL seconds). SIGTERM or SIGINT: stop claiming, let in-flight steps finish (--grace), exit 0; a second signal exits at once. Nothing written is lost; the next start resumes.
 
             Example:
               avatar-spool run --spool /srv/avatars --image-concurrency 8

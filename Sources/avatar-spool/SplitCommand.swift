@@ -6,8 +6,7 @@ struct SplitCommand: AsyncParsableCommand {
         commandName: "split",
         abstract: "Split a 2x2 grid PNG into image_0.png … image_3.png and trim their borders.",
         discussion: """
-            A pixel is border while every channel is within --tolerance of the corner pixel.
-            Order: top-left, top-right, bottom-left, bottom-right.
+            A pixel is border while every channel is within --tolerance of the corner pixel. Order: top-left, top-right, bottom-left, bottom-right.
 
             Example:
               avatar-spool split grid.png out/ --tolerance 12

@@ -6,8 +6,7 @@ struct StatusCommand: AsyncParsableCommand {
         commandName: "status",
         abstract: "Show counts per status folder and the progress of unfinished tasks.",
         discussion: """
-            Read from the folders, which are the truth. With a task id: that task in detail,
-            one line per persona.
+            Read from the folders, which are the truth. With a task id: that task in detail, one line per persona.
 
             Example:
               avatar-spool status

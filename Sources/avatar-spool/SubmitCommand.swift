@@ -6,9 +6,7 @@ struct SubmitCommand: AsyncParsableCommand {
         commandName: "submit",
         abstract: "Validate task files and place them in pending/ atomically.",
         discussion: """
-            Each valid file is written into tmp/, fsynced and renamed into pending/, so a processor
-            never sees half of it. Prints one task id per file. Exits 1 with the reasons when a
-            file is invalid (valid files given with it are still submitted).
+            Each valid file is written into tmp/, fsynced and renamed into pending/, so a processor never sees half of it. Prints one task id per file. Exits 1 with the reasons when a file is invalid (valid files given with it are still submitted).
 
             Example:
               avatar-spool submit examples/berlin-devs.json examples/tokyo-designers.json
@@ -31,11 +29,10 @@ struct ValidateCommand: AsyncParsableCommand {
         commandName: "validate",
         abstract: "Check task files without submitting them.",
         discussion: """
-            The same checks as submit and the processor, with the configured image provider's sizes.
-            Prints "<file>: ok (task <id>)" or every problem with its field path. Exits 1 if any file is invalid.
+            The same checks as submit and the processor, with the configured image provider's sizes. Prints "<file>: ok (task <id>)" or every problem with its field path. Exits 1 if any file is invalid.
 
             Example:
-              avatar-spool validate examples/*.json
+              avatar-spool validate examples/berlin-devs.json examples/lagos-nurses.json
             """)
 
     @OptionGroup var global: GlobalOptions
