@@ -37,31 +37,16 @@ public struct FlowisePersonaProvider: PersonaProvider {
     ///   when no valid persona came back after `maxPersonaAsks` answers.
     public func persona(for task: TaskSpec, index: Int, avoiding: Set<String>) async throws -> Persona {
         let session = UUID().uuidString
-        var problem: String?
-        for ask in 1...max(1, settings.maxPersonaAsks) {
-            let question = PersonaPrompt.persona(for: task, index: index, avoiding: avoiding, problem: problem)
+        return try await PersonaAsking.ask(maxAsks: settings.maxPersonaAsks, provider: name, task: task, index: index,
+                                           avoiding: avoiding, logger: logger) { question in
             let answer = try await predict(question: question, session: session)
-            do {
-                let persona: Persona
-                if let json = answer["json"], !(json is NSNull) {
-                    persona = try (json as? String).map { try PersonaJSON.persona(in: $0) } ?? PersonaJSON.persona(from: json)
-                } else if let text = answer["text"] as? String {
-                    persona = try PersonaJSON.persona(in: text)
-                } else {
-                    throw PersonaJSON.Invalid(reason: "the answer has neither 'json' nor 'text'")
-                }
-                if avoiding.contains(persona.fullName) {
-                    throw PersonaJSON.Invalid(reason: "the name \(persona.fullName) is already taken")
-                }
-                return persona
-            } catch let invalid as PersonaJSON.Invalid {
-                problem = invalid.reason
-                logger.warning("invalid persona, asking again", metadata: [
-                    "task": "\(task.taskID)", "persona": "\(index)", "ask": "\(ask)", "problem": "\(invalid.reason)"])
+            if let json = answer["json"], !(json is NSNull) {
+                return try (json as? String).map { try PersonaJSON.persona(in: $0) } ?? PersonaJSON.persona(from: json)
+            } else if let text = answer["text"] as? String {
+                return try PersonaJSON.persona(in: text)
             }
+            throw PersonaJSON.Invalid(reason: "the answer has neither 'json' nor 'text'")
         }
-        throw ProviderError(.badResponse, provider: name,
-                            message: "no valid persona after \(settings.maxPersonaAsks) answers; last problem: \(problem ?? "?")")
     }
 
     /// Asks the flow for the base selfie's prompt.

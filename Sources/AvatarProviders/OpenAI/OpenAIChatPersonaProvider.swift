@@ -34,24 +34,10 @@ public struct OpenAIChatPersonaProvider: PersonaProvider {
     /// - Throws: `ProviderError`: `.refused` on a refusal, `.badResponse` on a
     ///   truncated answer or no valid persona after `maxPersonaAsks` answers.
     public func persona(for task: TaskSpec, index: Int, avoiding: Set<String>) async throws -> Persona {
-        var problem: String?
-        for ask in 1...max(1, settings.maxPersonaAsks) {
-            let user = PersonaPrompt.persona(for: task, index: index, avoiding: avoiding, problem: problem)
-            let content = try await complete(user: user, schema: true)
-            do {
-                let persona = try PersonaJSON.persona(in: content)
-                if avoiding.contains(persona.fullName) {
-                    throw PersonaJSON.Invalid(reason: "the name \(persona.fullName) is already taken")
-                }
-                return persona
-            } catch let invalid as PersonaJSON.Invalid {
-                problem = invalid.reason
-                logger.warning("invalid persona, asking again", metadata: [
-                    "task": "\(task.taskID)", "persona": "\(index)", "ask": "\(ask)", "problem": "\(invalid.reason)"])
-            }
+        try await PersonaAsking.ask(maxAsks: settings.maxPersonaAsks, provider: name, task: task, index: index,
+                                    avoiding: avoiding, logger: logger) { question in
+            try PersonaJSON.persona(in: try await complete(user: question, schema: true))
         }
-        throw ProviderError(.badResponse, provider: name,
-                            message: "no valid persona after \(settings.maxPersonaAsks) answers; last problem: \(problem ?? "?")")
     }
 
     public func imagePrompt(for persona: Persona, task: TaskSpec, index: Int) async throws -> String {
