@@ -15,21 +15,27 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C shims (floor 0)
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
         .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16")]),
         .target(name: "CSyscalls"),
+        .target(name: "CCrypto", linkerSettings: [.linkedLibrary("crypto")]),
 
         // floor 0: syscalls, atomic files, the blocking-thread pool
         .target(name: "AvatarSystem", dependencies: ["CSyscalls"], swiftSettings: strict),
+        // floor 0: SHA-256, MD5, HMAC-SHA256 from libcrypto
+        .target(name: "AvatarCrypto", dependencies: ["CCrypto"], swiftSettings: strict),
 
         // floor 1
         .target(name: "AvatarTask", dependencies: ["AvatarSystem"], swiftSettings: strict),
         .target(name: "AvatarImaging", dependencies: ["CPNG", "AvatarSystem"], swiftSettings: strict),
         .target(name: "AvatarHTTP", dependencies: [
             "CCurl", "AvatarSystem", .product(name: "Logging", package: "swift-log"),
+            .product(name: "CoreMetrics", package: "swift-metrics"),
         ], swiftSettings: strict),
         .target(name: "AvatarConfig", dependencies: ["AvatarSystem"], swiftSettings: strict),
 
@@ -41,7 +47,8 @@ let package = Package(
             "AvatarSystem", "AvatarTask", "AvatarDomain", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "AvatarStorage", dependencies: [
-            "AvatarDomain", "AvatarHTTP", "AvatarSystem", .product(name: "Logging", package: "swift-log"),
+            "AvatarDomain", "AvatarHTTP", "AvatarSystem", "AvatarCrypto",
+            .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "AvatarIndex", dependencies: [
             "AvatarTask", "AvatarDomain", .product(name: "GRDB", package: "GRDB.swift"),
@@ -53,10 +60,20 @@ let package = Package(
             "AvatarDomain", "AvatarImaging", "AvatarHTTP", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
 
-        // floor 4: the composition root
+        // floor 4: running as a service: sd_notify and the watchdog, metrics,
+        // finish hooks and webhooks, queue control
+        .target(name: "AvatarService", dependencies: [
+            "AvatarSystem", "AvatarCrypto", "AvatarHTTP", "AvatarConfig", "AvatarDomain", "AvatarSpoolEngine",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "CoreMetrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ], swiftSettings: strict),
+
+        // floor 5: the composition root
         .target(name: "AvatarSpool", dependencies: [
             "AvatarConfig", "AvatarSpoolEngine", "AvatarStorage", "AvatarIndex",
-            "AvatarPipeline", "AvatarProviders", .product(name: "Logging", package: "swift-log"),
+            "AvatarPipeline", "AvatarProviders", "AvatarService", .product(name: "Logging", package: "swift-log"),
+            .product(name: "CoreMetrics", package: "swift-metrics"),
         ], swiftSettings: strict),
 
         // the command line, thin
@@ -66,7 +83,7 @@ let package = Package(
 
         .testTarget(name: "AvatarSpoolTests", dependencies: [
             "AvatarSpool", "AvatarTask", "AvatarImaging", "AvatarHTTP", "AvatarSystem",
-            "AvatarIndex", "AvatarPipeline",
+            "AvatarIndex", "AvatarPipeline", "AvatarCrypto", "AvatarService",
         ], resources: [.copy("Fixtures")], swiftSettings: strict),
     ]
 )
