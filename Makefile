@@ -1,14 +1,22 @@
 # avatar-spool — set-up, build, demo, tests. See README.md.
 SHELL := /bin/bash
-APT_PACKAGES := libcurl4-openssl-dev libpng-dev libsqlite3-dev curl
+APT_PACKAGES := libcurl4-openssl-dev libpng-dev libsqlite3-dev curl libssl-dev
+# What `make test` needs to check the service: systemd-analyze (the unit),
+# promtool and node_exporter's textfile collector (the metrics).
+SERVICE_TEST_PACKAGES := systemd prometheus prometheus-node-exporter
 SWIFT ?= swift
 BIN_RELEASE := .build/release/avatar-spool
 
-.PHONY: deps build release demo test bench clean
+PREFIX ?= /usr/local
+MANPAGES := .build/plugins/GenerateManual/outputs/avatar-spool
+
+.PHONY: deps test-deps build release man install uninstall demo test bench clean
 
 # Installs the system libraries only when one is missing.
-deps:
-	@missing=""; for p in $(APT_PACKAGES); do \
+deps: PACKAGES = $(APT_PACKAGES)
+test-deps: PACKAGES = $(APT_PACKAGES) $(SERVICE_TEST_PACKAGES)
+deps test-deps:
+	@missing=""; for p in $(PACKAGES); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
@@ -25,8 +33,19 @@ release: deps
 demo: release
 	bash scripts/demo.sh $(BIN_RELEASE)
 
-test: deps
+test: test-deps
 	bash scripts/test.sh
+
+# Man pages through swift-argument-parser's manual plugin (one per command).
+man: release
+	$(SWIFT) package plugin generate-manual --multi-page
+
+# PREFIX (default /usr/local) and DESTDIR as usual; see scripts/install.sh.
+install: man
+	PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" bash scripts/install.sh install $(BIN_RELEASE) $(MANPAGES)
+
+uninstall:
+	PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" bash scripts/install.sh uninstall
 
 bench: release
 	bash scripts/bench.sh $(BIN_RELEASE)

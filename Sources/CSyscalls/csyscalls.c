@@ -9,3 +9,6 @@ int cs_rename_noreplace(int olddirfd, const char *oldpath, int newdirfd, const c
 }
 
 int cs_flock(int fd, int operation) { return flock(fd, operation); }
+
+#include <unistd.h>
+int cs_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }

@@ -11,4 +11,8 @@ int cs_rename_noreplace(int olddirfd, const char *oldpath, int newdirfd, const c
 /// cannot call the function, so it is re-exported under another name.
 int cs_flock(int fd, int operation);
 
+// pipe2(O_CLOEXEC) needs _GNU_SOURCE: both ends close on exec, so a
+// hook spawned by another thread never inherits them.
+int cs_pipe_cloexec(int fds[2]);
+
 #endif

@@ -1,0 +1,70 @@
+import AvatarConfig
+import AvatarSystem
+import Foundation
+
+/// The settings of running as a service (README, "Running as a service").
+public struct ServiceSettings: Sendable {
+    /// Seconds a busy loop may go without progress before the watchdog stops petting.
+    public var watchdogHorizon: Double
+    /// Seconds without a new checkpoint after which a live task is stalled.
+    public var stallSeconds: Double
+    public var logFormat: LogFormat
+    public var metricsFile: String?
+    public var metricsListen: (host: String, port: UInt16)?
+    public var onFinish: String?
+    public var hookTimeout: Double
+    public var webhookURL: String?
+    public var webhookSecret: String?
+
+    public enum LogFormat: String, Sendable { case text, json }
+
+    /// - Throws: `SettingsError` naming the variable: a metrics file in a
+    ///   missing or read-only folder, a hook that is not an absolute path, …
+    public init(_ s: Settings) throws {
+        watchdogHorizon = try s.double("AVATAR_WATCHDOG_HORIZON", default: 900, range: 1...86400)
+        stallSeconds = try s.double("AVATAR_STALL_SECONDS", default: 3600, range: 1...(86400 * 30))
+        let format = (s["AVATAR_LOG_FORMAT"] ?? "text").lowercased()
+        guard let parsed = LogFormat(rawValue: format) else {
+            throw SettingsError(variable: "AVATAR_LOG_FORMAT", message: "must be text or json, got '\(format)'")
+        }
+        logFormat = parsed
+        metricsFile = s["AVATAR_METRICS_FILE"]
+        if let path = metricsFile { try Self.checkWritableFolder(of: path, variable: "AVATAR_METRICS_FILE") }
+        if let listen = s["AVATAR_METRICS_LISTEN"] {
+            guard let colon = listen.lastIndex(of: ":"), let port = UInt16(listen[listen.index(after: colon)...]) else {
+                throw SettingsError(variable: "AVATAR_METRICS_LISTEN", message: "must be HOST:PORT such as 127.0.0.1:9464, got '\(listen)'")
+            }
+            var host = String(listen[..<colon])
+            if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+            metricsListen = (host.isEmpty ? "0.0.0.0" : host, port)
+        }
+        onFinish = s["AVATAR_ON_FINISH"]
+        if let program = onFinish, !program.hasPrefix("/") {
+            throw SettingsError(variable: "AVATAR_ON_FINISH", message: "must be an absolute path (it runs without a shell), got '\(program)'")
+        }
+        hookTimeout = try s.double("AVATAR_HOOK_TIMEOUT", default: 60, range: 0.1...86400)
+        webhookURL = s["AVATAR_WEBHOOK_URL"]
+        if let url = webhookURL, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+            throw SettingsError(variable: "AVATAR_WEBHOOK_URL", message: "must be an http:// or https:// URL, got '\(url)'")
+        }
+        webhookSecret = s["AVATAR_WEBHOOK_SECRET"]
+    }
+
+    /// The folder of `path` must exist and be writable by this process (the
+    /// file is replaced by rename, so the folder is what matters).
+    static func checkWritableFolder(of path: String, variable: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+        var st = stat()
+        guard stat(folder, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
+            throw SettingsError(variable: variable, message: "names \(path), but the folder \(folder) does not exist")
+        }
+        // A real probe, not access(2): root passes access() on a read-only mount.
+        let probe = folder + "/.avatar-spool-probe-\(getpid())"
+        let fd = Glibc.open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw SettingsError(variable: variable, message: "names \(path), but the folder \(folder) is not writable (\(String(cString: strerror(errno))))")
+        }
+        Sys.close(fd)
+        unlink(probe)
+    }
+}
