@@ -85,7 +85,7 @@ enum EndpointChecks {
         if let p = services.context.personas as? OpenAIChatPersonaProvider { checks.append(await p.check(transport: transport)) }
         if let p = services.context.images as? OpenAIImageProvider { checks.append(await p.check(transport: transport)) }
         var lines = checks.map { Doctor.Line(ok: $0.verdict != .failed, what: $0.name, detail: "\($0.verdict.rawValue) \($0.endpoint): \($0.detail)") }
-        if let s3 = services.context.store as? S3Store {
+        if let s3 = services.store as? S3Store {
             let verdict = await s3.headBucket()
             lines.append(Doctor.Line(ok: verdict == .ok, what: "s3",
                                      detail: "HEAD \(s3.settings.endpoint)/\(s3.settings.bucket): \(verdict)"))

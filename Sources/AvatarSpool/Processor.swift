@@ -2,6 +2,7 @@ import AvatarConfig
 import AvatarDomain
 import AvatarIndex
 import AvatarPipeline
+import AvatarService
 import AvatarSpoolEngine
 import AvatarSystem
 import AvatarTask
@@ -15,9 +16,12 @@ public final class Processor: Sendable {
     let queue = WorkQueue()
     var stopping: StopFlag { services.context.stopping }
     private let gaveUp = LockedSet()
+    /// systemd notifications, watchdog, metrics, hooks (ServiceRuntime.swift).
+    let runtime: ServiceRuntime
 
     public init(services: Services) {
         self.services = services
+        self.runtime = ServiceRuntime(services: services)
     }
 
     var layout: SpoolLayout { services.layout }
@@ -29,6 +33,7 @@ public final class Processor: Sendable {
         try layout.create()
         try services.claimer.recoverClaims()
         await services.indexer.reconcileAtStart()
+        try runtime.start(processor: self)
         logger.info("processor started on \(layout.root) (\(services.summary); tasks at once: \(services.settings.taskConcurrency), images at once: \(services.settings.imageConcurrency))")
 
         var watcher: PendingWatcher?
@@ -56,6 +61,7 @@ public final class Processor: Sendable {
             })
         }
         await scan()
+        await runtime.ready()
 
         let slots = AsyncLimiter(limit: services.settings.taskConcurrency)
         await withTaskGroup(of: Void.self) { group in
@@ -76,6 +82,7 @@ public final class Processor: Sendable {
                     }
                     break
                 }
+                services.monitor.beat(.claim)
                 if stopping.isRaised { await queue.done(item); break }
                 do { try await slots.acquire() } catch { break }
                 group.addTask { [self] in
@@ -88,12 +95,14 @@ public final class Processor: Sendable {
         }
         watcher?.stop()
         background.forEach { $0.cancel() }
+        await runtime.finish()
         logger.info(stopping.isRaised ? "processor stopped; unfinished tasks resume at the next start" : "processor drained: nothing left to do")
     }
 
     /// Stops claiming; in-flight steps finish, then `run` returns.
     public func stop() {
         stopping.raise()
+        runtime.stopping()
         Task { await queue.close() }
     }
 
@@ -128,8 +137,12 @@ public final class Processor: Sendable {
         case .pending(let name):
             let claimer = services.claimer
             let result: ClaimResult
+            let started = ContinuousClock.now
+            services.monitor.begin(.claim)
+            defer { services.monitor.end(.claim) }
             do {
                 result = try await BlockingPool.shared.run { try claimer.claim(name) }
+                if runtime.metricsEnabled { ProcessorMetrics.claimed(in: .now - started) }
             } catch {
                 logger.error("pending/\(name): \(error); left in place")
                 gaveUp.insert("pending/" + name)
@@ -142,6 +155,9 @@ public final class Processor: Sendable {
             case .rejected(let id, _):
                 if let folder = try? TaskFolder.open(layout: layout, stage: .failed, id: id) {
                     await services.indexer.sync(folder)
+                }
+                if let folder = try? TaskFolder.lock(layout: layout, stage: .failed, id: id) {
+                    runtime.finishedInBackground(folder, stage: .failed)
                 }
             case .notReady(let retryAfter):
                 await queue.add(item, after: retryAfter)
@@ -163,8 +179,12 @@ public final class Processor: Sendable {
 
     func runTask(_ folder: TaskFolder, spec: TaskSpec) async {
         let runner = TaskRunner(context: services.context)
+        services.monitor.begin(.task)
+        defer { services.monitor.end(.task) }
         do {
-            try await runner.run(folder, spec: spec)
+            if let final = try await runner.run(folder, spec: spec), final.isTerminal {
+                runtime.finishedInBackground(folder, stage: final)
+            }
         } catch {
             // The task's own folder cannot be written (disk full, read-only,
             // gone): record why where possible and let other tasks go on.
@@ -184,6 +204,7 @@ public final class Processor: Sendable {
         }
         if (try? await folder.transition(to: .failed)) != nil {
             logger.error("[Task \(folder.taskID)] moved to failed/")
+            runtime.finishedInBackground(folder, stage: .failed)
         }
     }
 }

@@ -4,6 +4,7 @@ import AvatarHTTP
 import AvatarImaging
 import AvatarPipeline
 import AvatarProviders
+import AvatarService
 import AvatarSpoolEngine
 import AvatarStorage
 import AvatarSystem
@@ -26,11 +27,19 @@ public struct Services: Sendable {
     public let summary: String
     /// The shared libcurl client, when anything remote is configured.
     public let transport: CurlHTTPClient?
+    /// Running as a service: watchdog, metrics, hooks (README, "Running as a service").
+    public let service: ServiceSettings
+    public let hooks: FinishHooks
+    /// Whether the claim and task loops make progress (the watchdog's view).
+    public let monitor: ProgressMonitor
+    /// The store as chosen (the pipeline gets it wrapped in a metered store).
+    public let store: any ObjectStore
 
     /// Builds everything from merged settings.
     /// - Throws: `SettingsError` naming a missing or malformed variable.
     public static func make(_ values: Settings, logger: Logger) throws -> Services {
         let settings = try ProcessorSettings(values)
+        let service = try ServiceSettings(values)
         let layout = SpoolLayout(root: settings.spool)
         let chosen: ProviderFactory.Chosen
         do {
@@ -43,6 +52,8 @@ public struct Services: Sendable {
             throw SettingsError(variable: "", message: "\(error)")
         }
         let (personas, images, store) = (chosen.personas, chosen.images, chosen.store)
+        let hooks = try makeHooks(service, values: values, transport: chosen.transport, logger: logger)
+        let monitor = ProgressMonitor(horizon: .seconds(service.watchdogHorizon))
         let allowed = images.supportedSizes
         let admit = Admission.make(allowedSizes: allowed)
         let parse: @Sendable ([UInt8]) -> TaskSpec? = { bytes in
@@ -51,11 +62,14 @@ public struct Services: Sendable {
         }
         let indexer = Indexer(layout: layout, parse: parse, logger: logger)
         let context = PipelineContext(
-            personas: personas, images: images, store: store,
+            personas: personas, images: images, store: MeteredObjectStore(store),
             dataLimiter: AsyncLimiter(limit: settings.dataConcurrency),
             imageLimiter: AsyncLimiter(limit: settings.imageConcurrency),
             keyPrefix: settings.keyPrefix, trimTolerance: settings.trimTolerance, parse: parse,
-            onProgress: { ws in await indexer.sync(ws, immediate: false) },
+            onProgress: { ws in
+                monitor.beat(.task)
+                await indexer.sync(ws, immediate: false)
+            },
             redact: { [secrets = values.secretValues] text in
                 secrets.reduce(text) { $0.replacingAll($1, with: "***") }
             },
@@ -63,6 +77,6 @@ public struct Services: Sendable {
         let claimer = Claimer(layout: layout, admit: admit, settleSeconds: settings.settleSeconds, logger: logger)
         return Services(settings: settings, layout: layout, claimer: claimer, context: context,
                         indexer: indexer, parse: parse, admit: admit, logger: logger, summary: chosen.summary,
-                        transport: chosen.transport)
+                        transport: chosen.transport, service: service, hooks: hooks, monitor: monitor, store: store)
     }
 }

@@ -31,18 +31,22 @@ public struct RetryingClient: HTTPTransport {
     ///   `CancellationError` when cancelled while waiting.
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         var attempt = 0
+        let metrics = RequestMetrics(remote: name)
         while true {
             attempt += 1
             var response: HTTPResponse?
             var failure: Error?
             if let limiter { try await limiter.acquire() }
+            var started: ContinuousClock.Instant?
             do {
                 if let bucket { try await bucket.acquire() }
+                started = .now
                 response = try await transport.send(request)
             } catch {
                 failure = error
             }
             limiter?.release()
+            if let started { metrics.attempt(status: response?.status, duration: .now - started) }
             if failure is CancellationError { throw failure! }
 
             switch policy.decide(attempt: attempt, response: response, error: failure) {
@@ -60,6 +64,7 @@ public struct RetryingClient: HTTPTransport {
                 if let response { metadata["status"] = "\(response.status)" }
                 if let failure { metadata["error"] = "\(failure)" }
                 logger.warning("transient failure, retrying", metadata: metadata)
+                metrics.retry()
                 try await Task.sleep(for: delay)
             }
         }

@@ -76,7 +76,13 @@ public enum HookProgram {
         let envp = environment.sorted(by: { $0.key < $1.key }).map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+        var rc = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+        // ETXTBSY: the program was just written and a child forked elsewhere
+        // in this process still holds it open for writing; it passes.
+        for _ in 0..<20 where rc == ETXTBSY {
+            usleep(50_000)
+            rc = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+        }
         Sys.close(writeEnd)
         guard rc == 0 else {
             outcome.spawnError = "\(path): \(String(cString: strerror(rc)))"
