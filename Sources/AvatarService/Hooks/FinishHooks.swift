@@ -70,6 +70,7 @@ public final class FinishHooks: Sendable {
         records[keyPath: key]?.state = ok ? .succeeded : .failed
         records[keyPath: key]?.finishedAt = Self.now()
         records[keyPath: key]?.outcome = outcome
+        ProcessorMetrics.hook(name == "on-finish" ? "on_finish" : name, succeeded: ok)
         if ok {
             logger.info("[Task \(id)] \(name) hook: \(outcome)")
         } else {
