@@ -17,3 +17,5 @@ else
     echo "SeaweedFS could not be started; the S3 suite starts its own or fails" >&2
 fi
 swift test --skip-build "$@"
+# Issue 9: the unit, install, the env file, metrics through promtool and node_exporter.
+bash scripts/service_check.sh .build/debug/avatar-spool

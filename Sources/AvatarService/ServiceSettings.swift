@@ -29,7 +29,6 @@ public struct ServiceSettings: Sendable {
         }
         logFormat = parsed
         metricsFile = s["AVATAR_METRICS_FILE"]
-        if let path = metricsFile { try Self.checkWritableFolder(of: path, variable: "AVATAR_METRICS_FILE") }
         if let listen = s["AVATAR_METRICS_LISTEN"] {
             guard let colon = listen.lastIndex(of: ":"), let port = UInt16(listen[listen.index(after: colon)...]) else {
                 throw SettingsError(variable: "AVATAR_METRICS_LISTEN", message: "must be HOST:PORT such as 127.0.0.1:9464, got '\(listen)'")
@@ -48,6 +47,13 @@ public struct ServiceSettings: Sendable {
             throw SettingsError(variable: "AVATAR_WEBHOOK_URL", message: "must be an http:// or https:// URL, got '\(url)'")
         }
         webhookSecret = s["AVATAR_WEBHOOK_SECRET"]
+    }
+
+    /// What only `run` needs to hold (other commands ignore these settings).
+    /// - Throws: `SettingsError` naming AVATAR_METRICS_FILE when its folder is
+    ///   missing or not writable.
+    public func checkForRun() throws {
+        if let path = metricsFile { try Self.checkWritableFolder(of: path, variable: "AVATAR_METRICS_FILE") }
     }
 
     /// The folder of `path` must exist and be writable by this process (the

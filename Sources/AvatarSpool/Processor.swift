@@ -30,6 +30,7 @@ public final class Processor: Sendable {
     /// Runs until stopped (SIGTERM/SIGINT via `stop()`), or with `drain`
     /// until everything present is completed or failed.
     public func run(drain: Bool) async throws {
+        try services.service.checkForRun()
         try layout.create()
         try services.claimer.recoverClaims()
         await services.indexer.reconcileAtStart()
