@@ -63,7 +63,7 @@ let package = Package(
         // floor 4: running as a service: sd_notify and the watchdog, metrics,
         // finish hooks and webhooks, queue control
         .target(name: "AvatarService", dependencies: [
-            "AvatarSystem", "AvatarCrypto", "AvatarHTTP", "AvatarConfig", "AvatarDomain", "AvatarSpoolEngine",
+            "AvatarSystem", "AvatarCrypto", "AvatarHTTP", "AvatarConfig", "AvatarTask", "AvatarDomain", "AvatarSpoolEngine",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "CoreMetrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
@@ -78,7 +78,7 @@ let package = Package(
 
         // the command line, thin
         .executableTarget(name: "avatar-spool", dependencies: [
-            "AvatarSpool", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "AvatarSpool", "AvatarService", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
 
         .testTarget(name: "AvatarSpoolTests", dependencies: [

@@ -179,11 +179,16 @@ public final class Processor: Sendable {
     }
 
     func runTask(_ folder: TaskFolder, spec: TaskSpec) async {
-        let runner = TaskRunner(context: services.context)
+        // This task's own stop flag: raised by shutdown or by a hold request (Processor+Control.swift).
+        let control = TaskControl(folder: folder)
+        var context = services.context
+        context.stopping = control.stop
+        let runner = TaskRunner(context: context)
         services.monitor.begin(.task)
         defer { services.monitor.end(.task) }
         do {
-            if let final = try await runner.run(folder, spec: spec), final.isTerminal {
+            let ran = try await control.run(global: stopping) { try await runner.run(folder, spec: spec) }
+            if let final = await settle(control, final: ran), final.isTerminal {
                 runtime.finishedInBackground(folder, stage: final)
             }
         } catch {

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 
 /// Writes a line to standard error.
@@ -10,4 +11,19 @@ func printJSON<T: Encodable>(_ value: T) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
+/// Runs `body` for each task id, printing "verb id: what happened" or the
+/// error; exit 1 when any failed (the others still ran).
+func forEachTask(_ ids: [String], verb: String, _ body: (String) async throws -> String) async throws {
+    var failed = false
+    for id in ids {
+        do {
+            print("\(verb) \(id): \(try await body(id))")
+        } catch {
+            printError("\(verb) \(error)")
+            failed = true
+        }
+    }
+    if failed { throw ExitCode(1) }
 }

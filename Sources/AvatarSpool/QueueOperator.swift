@@ -1,0 +1,56 @@
+import AvatarDomain
+import AvatarService
+import AvatarSpoolEngine
+import AvatarStorage
+import AvatarSystem
+import Foundation
+
+/// The logic of `hold`, `release`, `cancel` and `gc` (the commands only
+/// parse and print): QueueControl's file-system moves, then the index.
+public struct QueueOperator: Sendable {
+    public let services: Services
+
+    public init(services: Services) {
+        self.services = services
+    }
+
+    var control: QueueControl { QueueControl(layout: services.layout) }
+
+    /// - Throws: `QueueControlError` (unknown id, finished task, path-like id): nothing changed.
+    public func hold(_ id: String) async throws -> QueueControlOutcome {
+        let control = control
+        return try await BlockingPool.shared.run { try control.hold(id) }
+    }
+
+    public func release(_ id: String) async throws -> QueueControlOutcome {
+        let control = control
+        return try await BlockingPool.shared.run { try control.release(id) }
+    }
+
+    public func cancel(_ id: String, reason: String?) async throws -> QueueControlOutcome {
+        let control = control
+        let outcome = try await BlockingPool.shared.run { try control.cancel(id, reason: reason) }
+        if case .moved(_, "failed") = outcome,
+           let folder = try? TaskFolder.open(layout: services.layout, stage: .failed, id: id) {
+            await services.indexer.sync(folder)
+        }
+        return outcome
+    }
+
+    /// Plans (and unless `dryRun`, carries out) a gc; index rows of removed tasks go too.
+    public func gc(completedOlderThan: Double?, failedOlderThan: Double?, objects: Bool,
+                   dryRun: Bool) async -> (plan: GarbageCollector.Plan, problems: [String], s3Skipped: Bool) {
+        let local = services.store is LocalObjectStore ? services.settings.keyPrefix : nil
+        let collector = GarbageCollector(layout: services.layout, localKeyPrefix: local)
+        let plan = await BlockingPool.shared.run {
+            collector.plan(completedOlderThan: completedOlderThan, failedOlderThan: failedOlderThan, objects: objects)
+        }
+        guard !dryRun else { return (plan, [], objects && local == nil) }
+        let problems = await BlockingPool.shared.run { collector.execute(plan) }
+        let ids = plan.tasks.compactMap(\.taskID)
+        if !ids.isEmpty, let index = await services.indexer.current() {
+            try? await index.delete(taskIDs: ids)
+        }
+        return (plan, problems, objects && local == nil)
+    }
+}
