@@ -1,3 +1,5 @@
+import AvatarService
+import AvatarSystem
 import Foundation
 import Logging
 
@@ -6,10 +8,19 @@ import Logging
 public struct ScrubbingLogHandler: LogHandler {
     private var inner: StreamLogHandler
     private let secrets: [String]
+    /// One JSON object per line (AVATAR_LOG_FORMAT=json) instead of text.
+    private let json: Bool
+    private let label: String
 
-    public init(label: String, secrets: [String]) {
+    public init(label: String, secrets: [String], json: Bool = false) {
         inner = StreamLogHandler.standardError(label: label)
         self.secrets = secrets.filter { $0.count >= 4 }.sorted { $0.count > $1.count }
+        self.json = json
+        self.label = label
+    }
+
+    private func mask(_ text: String) -> String {
+        secrets.reduce(text) { $0.replacingAll($1, with: "***") }
     }
 
     public var logLevel: Logger.Level {
@@ -28,8 +39,19 @@ public struct ScrubbingLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var text = event.message.description
-        for secret in secrets { text = text.replacingAll(secret, with: "***") }
+        let text = mask(event.message.description)
+        if json {
+            var fields: [String: String] = [:]
+            for (key, value) in inner.metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
+                fields[key] = mask("\(value)")
+            }
+            let line = JSONLogLine.render(time: Date(), level: event.level, label: label, source: event.source,
+                                          message: text, metadata: fields)
+            // One write(2) per line, so lines from many threads never interleave.
+            let bytes = Array((line + "\n").utf8)
+            bytes.withUnsafeBytes { try? Sys.writeAll(2, $0) }
+            return
+        }
         var scrubbed = event
         scrubbed.message = Logger.Message(stringLiteral: text)
         inner.log(event: scrubbed)

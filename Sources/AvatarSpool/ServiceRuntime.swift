@@ -46,15 +46,22 @@ final class ServiceRuntime: Sendable {
             logger.info("metrics on http://\(host.contains(":") ? "[\(host)]" : host):\(l.port)/metrics")
         }
         if services.hooks.isEnabled {
-            let layout = services.layout
-            hooks.add(Task { [self] in
-                let due = await BlockingPool.shared.run { self.services.hooks.due(in: layout) }
-                for (stage, id) in due {
-                    guard let folder = try? TaskFolder.lock(layout: layout, stage: stage, id: id) else { continue }
-                    logger.notice("[Task \(id)] finish hooks were due when the last processor stopped: running them now")
-                    await finished(folder, stage: stage)
-                }
-            })
+            hooks.add(Task { [self] in await catchUpHooks() })
+        }
+    }
+
+    /// Runs the hooks of tasks that reached completed/ or failed/ without
+    /// them: a crash between the last rename and the hooks, or a `cancel`
+    /// from the command line. At start and with every census.
+    func catchUpHooks() async {
+        guard services.hooks.isEnabled else { return }
+        let layout = services.layout
+        let due = await BlockingPool.shared.run { self.services.hooks.due(in: layout) }
+        for (stage, id) in due {
+            // Locked elsewhere: its processor is running the hooks right now.
+            guard let folder = try? TaskFolder.lock(layout: layout, stage: stage, id: id) else { continue }
+            logger.notice("[Task \(id)] finish hooks are due (finished without a processor running them): running them now")
+            await finished(folder, stage: stage)
         }
     }
 
@@ -68,6 +75,7 @@ final class ServiceRuntime: Sendable {
                 if Task.isCancelled { break }
                 let census = await takeCensus()
                 notifier.status(census.statusLine.text)
+                await catchUpHooks()
             }
         })
         if notifier.petInterval != nil {

@@ -15,6 +15,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
+    @Option(name: .long, help: ArgumentHelp("Log lines as text (default) or json, one object per line ($AVATAR_LOG_FORMAT).", valueName: "format"))
+    var logFormat: String?
+
     /// Merges file, environment and flags (`extra` holds command flags).
     func settings(extra: [String: String] = [:]) throws -> Settings {
         let env = ProcessInfo.processInfo.environment
@@ -24,6 +27,7 @@ struct GlobalOptions: ParsableArguments {
         }
         var flags = extra
         if let spool { flags["AVATAR_SPOOL_DIR"] = spool }
+        if let logFormat { flags["AVATAR_LOG_FORMAT"] = logFormat }
         return Settings.merged(file: file, environment: env, flags: flags)
     }
 
@@ -32,7 +36,7 @@ struct GlobalOptions: ParsableArguments {
         let values = try settings(extra: extra)
         let level = Logger.Level(rawValue: logLevel.lowercased()) ?? .info
         let secrets = values.secretValues
-        LoggingBootstrap.once(level: level, secrets: secrets)
+        LoggingBootstrap.once(level: level, secrets: secrets, json: values["AVATAR_LOG_FORMAT"]?.lowercased() == "json")
         var logger = Logger(label: "avatar-spool")
         logger.logLevel = level
         do {
@@ -47,11 +51,11 @@ struct GlobalOptions: ParsableArguments {
 enum LoggingBootstrap {
     nonisolated(unsafe) private static var done = false
 
-    static func once(level: Logger.Level, secrets: [String]) {
+    static func once(level: Logger.Level, secrets: [String], json: Bool = false) {
         guard !done else { return }
         done = true
         LoggingSystem.bootstrap { label in
-            var handler = ScrubbingLogHandler(label: label, secrets: secrets)
+            var handler = ScrubbingLogHandler(label: label, secrets: secrets, json: json)
             handler.logLevel = level
             return handler
         }

@@ -168,6 +168,26 @@ extension Reliability {
             #expect(!run.output.contains("hook-secret-123"))
         }
 
+        @Test("--log-format json: every line is one JSON object, secrets masked")
+        func jsonLogs() async throws {
+            let base = try RS.makeTempDir("jsonlog")
+            defer { RS.remove(base) }
+            let spool = base + "/spool"
+            let env = RS.environment(spool: spool, ["AVATAR_LOG_FORMAT": "json", "OPENAI_API_KEY": "sk-test-not-to-be-seen-42"])
+            try RS.run(["reindex"], env: env)
+            try RS.drop(RS.validTask(id: "sk-test-not-to-be-seen-42", count: 1), as: "j.json", spool: spool)
+            let run = try RS.run(["run", "--drain"], env: env)
+            #expect(run.status == 0)
+            let lines = run.output.split(separator: "\n")
+            #expect(lines.count > 5)
+            for line in lines {
+                let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String]
+                #expect(object?["time"] != nil && object?["level"] != nil && object?["message"] != nil, "not a JSON log line: \(line)")
+            }
+            #expect(lines.contains { $0.contains("\"step\":\"2\"") && $0.contains("\"task\":\"***\"") })
+            #expect(!run.output.contains("sk-test-not-to-be-seen-42"))
+        }
+
         @Test("a metrics file in a missing or unwritable folder is a start-up error naming the variable")
         func metricsFileFolder() throws {
             let base = try RS.makeTempDir("metricsbad")
