@@ -14,17 +14,22 @@ public struct StatusReport: Codable, Sendable {
         public var failed: Int
         public var total: Int
         public var step: String
+        /// Progress for people (StatusReport+Progress.swift).
+        public var progress: TaskProgress?
 
         enum CodingKeys: String, CodingKey {
-            case taskID = "task_id", status, done, failed, total, step
+            case taskID = "task_id", status, done, failed, total, step, progress
         }
     }
 
     public var spool: String
     public var counts: [String: Int]
     public var active: [TaskLine]
+    /// Held task files and folders (hold/).
+    public var held: [String] = []
 
-    public static func make(layout: SpoolLayout, parse: @escaping @Sendable ([UInt8]) -> TaskSpec?) async -> StatusReport {
+    public static func make(layout: SpoolLayout, parse: @escaping @Sendable ([UInt8]) -> TaskSpec?,
+                            stallSeconds: Double = 3600) async -> StatusReport {
         var counts: [String: Int] = [:]
         var active: [TaskLine] = []
         for stage in TaskStage.allCases {
@@ -39,10 +44,14 @@ public struct StatusReport: Codable, Sendable {
             for id in ids {
                 guard let folder = try? TaskFolder.open(layout: layout, stage: stage, id: id),
                       let s = try? await TaskSnapshot.read(from: folder, parse: parse) else { continue }
-                active.append(line(s))
+                var l = line(s)
+                l.progress = TaskProgress(s, path: layout.taskPath(stage, id), stallSeconds: stallSeconds)
+                active.append(l)
             }
         }
-        return StatusReport(spool: layout.root, counts: counts, active: active)
+        var report = StatusReport(spool: layout.root, counts: counts, active: active)
+        report.held = heldNames(layout)
+        return report
     }
 
     static func line(_ s: TaskSnapshot) -> TaskLine {
@@ -50,18 +59,5 @@ public struct StatusReport: Codable, Sendable {
                  total: s.total, step: s.currentStep)
     }
 
-    public var text: String {
-        var out = "spool \(spool)\n"
-        for stage in TaskStage.allCases {
-            out += "  \(stage.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0)) \(counts[stage.rawValue] ?? 0)\n"
-        }
-        if !active.isEmpty {
-            out += "\nin progress:\n"
-            for t in active {
-                out += "  \(t.taskID)  \(t.status)  personas \(t.done)/\(t.total) done"
-                    + (t.failed > 0 ? ", \(t.failed) failed" : "") + "  (\(t.step))\n"
-            }
-        }
-        return out
-    }
+    public var text: String { text(colour: false) }
 }

@@ -168,6 +168,32 @@ extension Reliability {
             #expect(!run.output.contains("hook-secret-123"))
         }
 
+        @Test("a task with a live processor and no checkpoint for AVATAR_STALL_SECONDS: status, --json, the metric and one log warning say so")
+        func stalled() async throws {
+            let base = try RS.makeTempDir("stall")
+            defer { RS.remove(base) }
+            let spool = base + "/spool"
+            let env = RS.environment(spool: spool, ["AVATAR_STALL_SECONDS": "1", "IMAGE_CONCURRENCY": "1",
+                                                    "AVATAR_BUILTIN_IMAGE_DELAY_MS": "40000",
+                                                    "AVATAR_METRICS_FILE": base + "/m.prom", "NO_COLOR": "1"])
+            try RS.run(["reindex"], env: env)
+            try RS.drop(RS.validTask(id: "slow", count: 1), as: "slow.json", spool: spool)
+            let processor = try ProcessorProcess(env: env, logPath: base + "/run.log")
+            defer { processor.kill() }
+            #expect(await RS.waitUntil(timeout: 60) { processor.log.contains("Step 2/7") }, "\(processor.log)")
+            sleep(2)
+            let status = try RS.run(["status"], env: env)
+            #expect(status.output.contains("slow  generating-images  [--------------------] 0/1 personas  most at step 2/7 (base image)"), "\(status.output)")
+            #expect(status.output.contains("STALLED: no checkpoint for"))
+            #expect(!status.output.contains("\u{1B}["), "no colour when piped")
+            let json = try RS.run(["status", "--json"], env: env)
+            #expect(json.output.contains("\"stalled\" : true"))
+            // The census runs every 15 s: one warning, and the gauge.
+            #expect(await RS.waitUntil(timeout: 60) { processor.log.contains("[Task slow] stalled") }, "\(processor.log)")
+            #expect(await RS.waitUntil(timeout: 60) { RS.read(base + "/m.prom")?.contains("avatar_stalled_tasks 1") == true })
+            #expect(RS.count("[Task slow] stalled", in: processor.log) == 1)
+        }
+
         @Test("--log-format json: every line is one JSON object, secrets masked")
         func jsonLogs() async throws {
             let base = try RS.makeTempDir("jsonlog")
