@@ -14,7 +14,7 @@ struct CancelCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "Task ids.")
+    @Argument(help: ArgumentHelp("Task ids.", valueName: "task-id"))
     var taskIDs: [String]
 
     @Option(help: "Why, for error.json and the index's error_log.")

@@ -10,7 +10,8 @@ struct GCCommand: AsyncParsableCommand {
             Only completed/ and failed/ are looked at: an unfinished task is never touched. Ages: 30d, 12h, 90m, 45s. Temp files a crash left in objects/ and tmp/ more than an hour ago are always swept. Prints what it removed and the bytes freed.
 
             Example:
-              avatar-spool gc --completed-older-than 30d --failed-older-than 7d --objects --dry-run
+              avatar-spool gc --completed-older-than 30d --objects --dry-run
+              avatar-spool gc --failed-older-than 7d
             """)
 
     @OptionGroup var global: GlobalOptions

@@ -15,7 +15,7 @@ struct HoldCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "Task ids.")
+    @Argument(help: ArgumentHelp("Task ids.", valueName: "task-id"))
     var taskIDs: [String]
 
     func run() async throws {

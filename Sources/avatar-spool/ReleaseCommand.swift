@@ -14,7 +14,7 @@ struct ReleaseCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "Task ids.")
+    @Argument(help: ArgumentHelp("Task ids.", valueName: "task-id"))
     var taskIDs: [String]
 
     func run() async throws {
