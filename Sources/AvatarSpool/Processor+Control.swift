@@ -56,8 +56,15 @@ extension Processor {
     /// After a run that a hold or cancel request ended: act on it with the
     /// task's lock still held. Returns the stage the task ended in, if it moved.
     func settle(_ control: TaskControl, final: TaskStage?) async -> TaskStage? {
-        guard let request = control.requested else { return final }
         let folder = control.folder
+        guard let request = control.requested else {
+            // A request that came after the last look, when the task had finished: too late.
+            if let final, final.isTerminal, let late = QueueControl.request(in: folder) {
+                try? folder.remove(ControlRequest.fileName)
+                logger.notice("[Task \(folder.taskID)] \(late.action.rawValue) request came after the task finished (\(final.rawValue)); ignored")
+            }
+            return final
+        }
         let queue = QueueControl(layout: layout)
         let id = folder.taskID
         switch request.action {

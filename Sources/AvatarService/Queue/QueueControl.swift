@@ -31,10 +31,15 @@ public struct QueueControl: Sendable {
         guard TaskID.isValid(id) else {
             throw QueueControlError(id, "is not a task id (1-100 letters, digits, '.', '_', '-', starting with a letter or digit; never a path)")
         }
-        if let stage = layout.locate(id) { return .folder(stage) }
-        if Self.isDirectory(holdFolder + "/" + id) { return .heldFolder }
-        if let name = Self.file(for: id, in: layout.folder(.pending)) { return .pendingFile(name) }
-        if let name = Self.file(for: id, in: holdFolder) { return .heldFile(name) }
+        // A task between two folders (a claim renames the file into a private
+        // folder, then that folder into generating-data/) is found again a moment later.
+        for attempt in 0..<3 {
+            if attempt > 0 { usleep(100_000) }
+            if let stage = layout.locate(id) { return .folder(stage) }
+            if Self.isDirectory(holdFolder + "/" + id) { return .heldFolder }
+            if let name = Self.file(for: id, in: layout.folder(.pending)) { return .pendingFile(name) }
+            if let name = Self.file(for: id, in: holdFolder) { return .heldFile(name) }
+        }
         throw QueueControlError(id, "no such task in \(layout.root) (see `avatar-spool status`)")
     }
 

@@ -114,6 +114,30 @@ extension Reliability {
             #expect(await RS.waitUntil(timeout: 60) { RS.list(spool + "/completed") == ["next"] }, "\(processor.log)")
         }
 
+        @Test("holds racing a processor's claims: every task ends exactly once, held ones only after release")
+        func holdRace() async throws {
+            let base = try RS.makeTempDir("qrace")
+            defer { RS.remove(base) }
+            let spool = base + "/spool"
+            let env = RS.environment(spool: spool)
+            try RS.run(["reindex"], env: env)
+            let ids = (1...40).map { "race-\($0)" }
+            for id in ids { try RS.drop(RS.validTask(id: id, count: 1, images: false), as: "\(id).json", spool: spool) }
+            let processor = try ProcessorProcess(env: env, logPath: base + "/run.log")
+            defer { processor.kill() }
+            let hold = try RS.run(["hold"] + ids, env: env)  // some win, some lose to a claim
+            let held = Set(RS.list(spool + "/hold").map { $0.replacingOccurrences(of: ".json", with: "") })
+            #expect(await RS.waitUntil(timeout: 120) { RS.list(spool + "/completed").count + held.count == ids.count
+                && RS.list(spool + "/pending").isEmpty }, "\(hold.output)\n\(processor.log)")
+            #expect(Set(RS.list(spool + "/completed")).isDisjoint(with: held))
+            if !held.isEmpty {
+                #expect(try RS.run(["release"] + held.sorted(), env: env).status == 0)
+            }
+            #expect(await RS.waitUntil(timeout: 120) { RS.list(spool + "/completed") == ids.sorted() }, "\(processor.log)")
+            #expect(RS.list(spool + "/hold").isEmpty && RS.list(spool + "/failed").isEmpty)
+            for id in ids { #expect(RS.count("[Task \(id)] claimed", in: processor.log) == 1, "\(id) claimed twice or never") }
+        }
+
         @Test("gc removes old finished tasks, their rows and objects, and crash leftovers; never an unfinished task")
         func gc() async throws {
             let base = try RS.makeTempDir("qgc")
