@@ -49,6 +49,33 @@ extension Reliability {
             #expect(try await processor.waitForExit(timeout: 60) == 0)
         }
 
+        @Test("a task loop busy without progress past AVATAR_WATCHDOG_HORIZON stops the petting; progress resumes it")
+        func watchdogStops() async throws {
+            let base = try RS.makeTempDir("wedge")
+            defer { RS.remove(base) }
+            let spool = base + "/spool"
+            let receiver = try DatagramReceiver(address: base + "/notify.sock")
+            // One persona whose two image requests take 8 s each: no checkpoint for 8 s, horizon 1 s.
+            let env = RS.environment(spool: spool, ["NOTIFY_SOCKET": receiver.address, "WATCHDOG_USEC": "400000",
+                                                    "AVATAR_WATCHDOG_HORIZON": "1", "IMAGE_CONCURRENCY": "1",
+                                                    "AVATAR_BUILTIN_IMAGE_DELAY_MS": "8000"])
+            try RS.run(["reindex"], env: env)
+            let processor = try ProcessorProcess(env: env, logPath: base + "/run.log")
+            defer { processor.kill() }
+            _ = await BlockingPool.shared.run { receiver.receive(until: "READY=1", timeout: 60) }
+            try RS.drop(RS.validTask(id: "wedge", count: 1), as: "wedge.json", spool: spool)
+            #expect(await RS.waitUntil(timeout: 60) { processor.log.contains("no longer petting the systemd watchdog") }, "\(processor.log)")
+            let quiet = await BlockingPool.shared.run { () -> (match: String?, all: [String]) in
+                while receiver.receive(timeout: 0) != nil {}  // pets from before the wedge
+                return receiver.receive(until: "WATCHDOG=1", timeout: 1.0)
+            }
+            #expect(quiet.match == nil, "petted while wedged: \(quiet.all)")
+            #expect(processor.log.contains("the task loop made no progress"))
+            #expect(await RS.waitUntil(timeout: 60) { RS.list(spool + "/completed") == ["wedge"] })
+            let again = await BlockingPool.shared.run { receiver.receive(until: "WATCHDOG=1", timeout: 30) }
+            #expect(again.match != nil)
+        }
+
         @Test("the on-finish program runs once per finished task; hangs, crashes and a megabyte of output leave the processor working")
         func onFinish() async throws {
             let base = try RS.makeTempDir("hooks")
