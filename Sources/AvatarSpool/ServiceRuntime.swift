@@ -99,7 +99,7 @@ final class ServiceRuntime: Sendable {
 
     /// A task reached completed/ or failed/ (its lock held by the caller):
     /// counters, then the hooks.
-    func finished(_ folder: TaskFolder, stage: TaskStage) async {
+    func finished(_ folder: TaskFolder, stage: TaskStage, fresh: Bool = false) async {
         let snapshot = try? await TaskSnapshot.read(from: folder, parse: services.parse)
         var input = 0, output = 0
         for p in snapshot?.personas ?? [] {
@@ -116,13 +116,14 @@ final class ServiceRuntime: Sendable {
         let event = FinishEvent(taskID: folder.taskID, status: stage.rawValue, taskDir: folder.path,
                                 personas: snapshot?.total, succeeded: snapshot?.succeeded, failed: snapshot?.failed,
                                 error: snapshot?.errorMessage.map(services.context.redact))
-        await services.hooks.run(folder, event: event)
+        await services.hooks.run(folder, event: event, fresh: fresh)
     }
 
-    /// Runs `finished` beside the task loop (hooks never hold a task slot);
-    /// the folder, and so its lock, stays with it until the hooks are done.
+    /// Runs `finished` beside the task loop (hooks never hold a task slot) for
+    /// a task this processor just finished; the folder, and so its lock,
+    /// stays with it until the hooks are done.
     func finishedInBackground(_ folder: TaskFolder, stage: TaskStage) {
-        hooks.add(Task { [self] in await finished(folder, stage: stage) })
+        hooks.add(Task { [self] in await finished(folder, stage: stage, fresh: true) })
     }
 
     @discardableResult

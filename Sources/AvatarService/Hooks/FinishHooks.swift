@@ -32,9 +32,11 @@ public final class FinishHooks: Sendable {
     public var isEnabled: Bool { program != nil || webhook != nil }
 
     /// Runs the hooks still due for the task in `ws` (lock held by the caller).
-    public func run(_ ws: TaskWorkspace, event: FinishEvent) async {
+    /// - Parameter fresh: the caller's own run just finished the task: records
+    ///   of an earlier finish (before a `retry`) do not count.
+    public func run(_ ws: TaskWorkspace, event: FinishEvent, fresh: Bool = false) async {
         guard isEnabled else { return }
-        var records = await read(ws)
+        var records = fresh ? HookRecords() : await read(ws)
         if let program {
             await step(\.onFinish, name: "on-finish", ws: ws, records: &records) {
                 await self.runProgram(program, event: event)

@@ -166,6 +166,24 @@ extension Reliability {
             #expect(run.output.contains("[Task cut] on-finish hook was cut short"))
         }
 
+        @Test("a task cancelled from the command line gets its hooks; after `retry` it finishes again and gets them again")
+        func cancelRetry() async throws {
+            let base = try RS.makeTempDir("hookretry")
+            defer { RS.remove(base) }
+            let spool = base + "/spool"
+            let hook = try Self.hookScript(base, "echo \"$AVATAR_TASK_ID $AVATAR_TASK_STATUS\" >> \(base)/ran.log")
+            let env = RS.environment(spool: spool, ["AVATAR_ON_FINISH": hook])
+            try RS.run(["reindex"], env: env)
+            #expect(try RS.run(["run", "--drain"], env: env).status == 0)  // hooks configured from now on
+            sleep(1)
+            try RS.drop(RS.validTask(id: "again", count: 1, images: false), as: "again.json", spool: spool)
+            #expect(try RS.run(["cancel", "again"], env: env).status == 0)
+            #expect(try RS.run(["run", "--drain"], env: env).status == 0)
+            #expect(try RS.run(["retry", "again"], env: env).status == 0)
+            #expect(try RS.run(["run", "--drain"], env: env).status == 0)
+            #expect((RS.read(base + "/ran.log") ?? "").split(separator: "\n") == ["again failed", "again completed"])
+        }
+
         @Test("the webhook posts the event signed with HMAC-SHA256, retried like provider calls, to a receiver that checks it")
         func webhook() async throws {
             let base = try RS.makeTempDir("webhook")
