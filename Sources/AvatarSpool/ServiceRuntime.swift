@@ -46,7 +46,7 @@ final class ServiceRuntime: Sendable {
             logger.info("metrics on http://\(host.contains(":") ? "[\(host)]" : host):\(l.port)/metrics")
         }
         if services.hooks.isEnabled {
-            hooks.add(Task { [self] in await catchUpHooks() })
+            hooks.add { [self] in await catchUpHooks() }
         }
     }
 
@@ -69,7 +69,7 @@ final class ServiceRuntime: Sendable {
     func ready() async {
         let census = await takeCensus()
         notifier.ready(status: census.statusLine.text)
-        loops.add(Task { [self] in
+        loops.add { [self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: Self.interval)
                 if Task.isCancelled { break }
@@ -77,9 +77,9 @@ final class ServiceRuntime: Sendable {
                 notifier.status(census.statusLine.text)
                 await catchUpHooks()
             }
-        })
+        }
         if notifier.petInterval != nil {
-            loops.add(Task { [self] in await notifier.runWatchdog(monitor: monitor) })
+            loops.add { [self] in await notifier.runWatchdog(monitor: monitor) }
         }
     }
 
@@ -123,7 +123,7 @@ final class ServiceRuntime: Sendable {
     /// a task this processor just finished; the folder, and so its lock,
     /// stays with it until the hooks are done.
     func finishedInBackground(_ folder: TaskFolder, stage: TaskStage) {
-        hooks.add(Task { [self] in await finished(folder, stage: stage, fresh: true) })
+        hooks.add { [self] in await finished(folder, stage: stage, fresh: true) }
     }
 
     @discardableResult
@@ -157,14 +157,32 @@ final class ListenerBox: @unchecked Sendable {
     func get() -> MetricsListener? { lock.withLock { value } }
 }
 
-/// Background tasks to cancel or wait for at the end.
+/// Background tasks to cancel or wait for at the end. A task leaves the bag
+/// when it ends, so a processor that runs for months keeps none it finished.
 final class TaskBag: @unchecked Sendable {
-    // Confinement: `tasks` only under `lock`.
+    // Confinement: `tasks` and `next` only under `lock`.
     private let lock = NSLock()
-    private var tasks: [Task<Void, Never>] = []
-    func add(_ t: Task<Void, Never>) { lock.withLock { tasks.append(t) } }
-    func cancelAll() { lock.withLock { tasks.forEach { $0.cancel() } } }
+    private var tasks: [Int: Task<Void, Never>] = [:]
+    private var next = 0
+
+    func add(_ body: @escaping @Sendable () async -> Void) {
+        lock.withLock {
+            let id = next
+            next += 1
+            tasks[id] = Task { [self] in
+                await body()
+                _ = lock.withLock { tasks.removeValue(forKey: id) }
+            }
+        }
+    }
+
+    func cancelAll() { lock.withLock { tasks.values.forEach { $0.cancel() } } }
+
     func waitAll() async {
-        for t in lock.withLock({ tasks }) { await t.value }
+        while let task = lock.withLock({ tasks.values.first }) {
+            await task.value
+            // A task that ended removes itself; make sure this one is gone.
+            lock.withLock { tasks = tasks.filter { !($0.value == task) } }
+        }
     }
 }
