@@ -34,7 +34,7 @@ public final class Processor: Sendable {
         try layout.create()
         try services.claimer.recoverClaims()
         await services.indexer.reconcileAtStart()
-        try runtime.start(processor: self)
+        try runtime.start()
         logger.info("processor started on \(layout.root) (\(services.summary); tasks at once: \(services.settings.taskConcurrency), images at once: \(services.settings.imageConcurrency))")
 
         var watcher: PendingWatcher?
@@ -139,12 +139,13 @@ public final class Processor: Sendable {
             let claimer = services.claimer
             let result: ClaimResult
             let started = ContinuousClock.now
-            services.monitor.begin(.claim)
-            defer { services.monitor.end(.claim) }
+            services.monitor.begin(.claim)  // busy only for the claim itself, not the task after it
             do {
                 result = try await BlockingPool.shared.run { try claimer.claim(name) }
+                services.monitor.end(.claim)
                 if runtime.metricsEnabled { ProcessorMetrics.claimed(in: .now - started) }
             } catch {
+                services.monitor.end(.claim)
                 logger.error("pending/\(name): \(error); left in place")
                 gaveUp.insert("pending/" + name)
                 return

@@ -35,7 +35,7 @@ final class ServiceRuntime: Sendable {
 
     /// Before the start-up scan: metrics, the listener, hooks a crash left due.
     /// - Throws: `SystemError` when the metrics address cannot be bound.
-    func start(processor: Processor) throws {
+    func start() throws {
         if metricsEnabled {
             _ = MetricsExporter.shared
             ProcessorMetrics.prime()

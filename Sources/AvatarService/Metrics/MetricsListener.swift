@@ -17,7 +17,7 @@ public final class MetricsListener: @unchecked Sendable {
     private let stopped = Answered()
 
     /// Binds and listens.
-    /// - Throws: `SettingsError`-style `SystemError` from socket, bind or listen.
+    /// - Throws: `SystemError` from getaddrinfo, socket, bind or listen.
     public init(host: String, port: UInt16, logger: Logger, body: @escaping @Sendable () -> String) throws {
         self.body = body
         self.logger = logger
