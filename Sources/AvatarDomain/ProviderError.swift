@@ -14,6 +14,9 @@ public struct ProviderError: Error, Sendable, CustomStringConvertible {
         public static let badImage = Code(rawValue: "bad_image")
         public static let configuration = Code(rawValue: "configuration")
         public static let storage = Code(rawValue: "storage")
+        /// The provider can serve nothing until an operator acts (its model is
+        /// gone): the pipeline fails no persona and leaves the task where it is.
+        public static let paused = Code(rawValue: "provider_paused")
     }
 
     public var code: Code

@@ -6,7 +6,8 @@ enum ImagingSteps {
     /// Every image is checked before it is stored: it decodes, its size is
     /// the task's, it is not blank.
     static func validate(_ png: [UInt8], size: ImageSize) throws {
-        _ = try ImageValidator.validate(png, expectedSize: size)
+        // `auto`: the model chose the size; any sane size is fine.
+        _ = try ImageValidator.validate(png, expectedSize: size.isAuto ? nil : size)
     }
 
     /// Step 5: the grid split into four, each trimmed, as PNGs (top-left,

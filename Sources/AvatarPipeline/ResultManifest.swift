@@ -43,15 +43,9 @@ public struct ResultManifest: Codable, Sendable {
         succeeded = snapshot.succeeded
         failed = snapshot.failed
         self.providers = providers
-        var total = ImageUsage(inputTokens: 0, outputTokens: 0, totalTokens: 0)
-        for u in snapshot.personas.compactMap(\.usage) {
-            for x in [u.base, u.grid].compactMap({ $0 }) {
-                total.inputTokens += x.inputTokens
-                total.outputTokens += x.outputTokens
-                total.totalTokens += x.totalTokens
-            }
-        }
-        usage = total
+        let all = snapshot.personas.compactMap(\.usage).flatMap { [$0.base, $0.grid].compactMap { $0 } }
+        // The model stays in the total only when every request used the same one.
+        usage = all.first.map { all.dropFirst().reduce($0, +) } ?? ImageUsage(inputTokens: 0, outputTokens: 0, totalTokens: 0)
         personas = snapshot.personas.map { p in
             let f = PersonaFiles(p.index)
             var files: [String: [String]] = [:]

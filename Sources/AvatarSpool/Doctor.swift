@@ -23,7 +23,8 @@ public struct Doctor: Sendable {
     static let known = [
         "AVATAR_SPOOL_DIR", "AVATAR_DATA_PROVIDER", "AVATAR_IMAGE_PROVIDER", "WORKER_INTERVAL",
         "MULTITHREAD_FLOWISE", "IMAGE_CONCURRENCY", "TASK_CONCURRENCY", "FLOWISE_URL", "FLOWISE_API_KEY",
-        "OPENAI_BASE_URL", "OPENAI_API_KEY", "OPENAI_CHAT_MODEL", "OPENAI_IMAGE_MODEL", "S3_ENDPOINT",
+        "OPENAI_BASE_URL", "OPENAI_API_KEY", "OPENAI_CHAT_MODEL", "OPENAI_IMAGE_MODEL", "OPENAI_EDIT_MODEL",
+        "OPENAI_IMAGE_QUALITY", "OPENAI_IMAGE_COMPLEXITY", "S3_ENDPOINT",
         "S3_ACCESS_KEY", "S3_SECRET_KEY", "S3_BUCKET_NAME", "S3_REGION", "S3_PUBLIC_URL",
     ]
 
@@ -85,6 +86,11 @@ enum EndpointChecks {
         if let p = services.context.personas as? OpenAIChatPersonaProvider { checks.append(await p.check(transport: transport)) }
         if let p = services.context.images as? OpenAIImageProvider { checks.append(await p.check(transport: transport)) }
         var lines = checks.map { Doctor.Line(ok: $0.verdict != .failed, what: $0.name, detail: "\($0.verdict.rawValue) \($0.endpoint): \($0.detail)") }
+        // Model lifecycle: listed by the server, and any announced shutdown date.
+        for f in await ModelLifecycle.review(services.models, transport: transport) {
+            let verdict = f.level == .error ? "FAIL" : f.level == .ok ? "OK" : "WARN"
+            lines.append(Doctor.Line(ok: f.level != .error, what: "model \(f.variable)", detail: "\(verdict) \(f.message)"))
+        }
         if let s3 = services.context.store as? S3Store {
             let verdict = await s3.headBucket()
             lines.append(Doctor.Line(ok: verdict == .ok, what: "s3",

@@ -15,6 +15,8 @@ public final class Processor: Sendable {
     let queue = WorkQueue()
     var stopping: StopFlag { services.context.stopping }
     private let gaveUp = LockedSet()
+    /// Tasks waiting for a paused provider (its model is not served).
+    let paused = LockedSet()
 
     public init(services: Services) {
         self.services = services
@@ -30,9 +32,11 @@ public final class Processor: Sendable {
         try services.claimer.recoverClaims()
         await services.indexer.reconcileAtStart()
         logger.info("processor started on \(layout.root) (\(services.summary); tasks at once: \(services.settings.taskConcurrency), images at once: \(services.settings.imageConcurrency))")
+        try await services.checkModelsAtStart()
 
         var watcher: PendingWatcher?
         var background: [Task<Void, Never>] = []
+        if !drain, let watch = services.watchModels(stopping: { [stopping] in stopping.isRaised }) { background.append(watch) }
         if drain {
             await queue.setDrain()
         } else {
@@ -89,6 +93,10 @@ public final class Processor: Sendable {
         watcher?.stop()
         background.forEach { $0.cancel() }
         logger.info(stopping.isRaised ? "processor stopped; unfinished tasks resume at the next start" : "processor drained: nothing left to do")
+        if drain, !paused.isEmpty {
+            throw ProcessorError(message: "\(paused.count) task(s) wait for a paused provider (see the model error above); "
+                                 + "fix the model setting and run again")
+        }
     }
 
     /// Stops claiming; in-flight steps finish, then `run` returns.
@@ -165,6 +173,12 @@ public final class Processor: Sendable {
         let runner = TaskRunner(context: services.context)
         do {
             try await runner.run(folder, spec: spec)
+        } catch let error as ProviderError where error.code == .paused {
+            // The provider logged the one clear error; the task waits where it
+            // is, with no persona failed, until a restart with a served model.
+            gaveUp.insert(folder.taskID)
+            paused.insert(folder.taskID)
+            logger.notice("[Task \(folder.taskID)] waiting in \(folder.stage.rawValue)/: \(error.provider) is paused")
         } catch {
             // The task's own folder cannot be written (disk full, read-only,
             // gone): record why where possible and let other tasks go on.
@@ -195,4 +209,12 @@ final class LockedSet: @unchecked Sendable {
     private var items: Set<String> = []
     func insert(_ s: String) { lock.withLock { _ = items.insert(s) } }
     func contains(_ s: String) -> Bool { lock.withLock { items.contains(s) } }
+    var isEmpty: Bool { lock.withLock { items.isEmpty } }
+    var count: Int { lock.withLock { items.count } }
+}
+
+/// Why `run --drain` ends with work undone.
+public struct ProcessorError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
 }

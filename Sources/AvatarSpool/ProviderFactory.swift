@@ -23,6 +23,7 @@ struct ProviderFactory {
         var store: any ObjectStore
         var summary: String
         var transport: CurlHTTPClient?
+        var models: [ConfiguredModel] = []
     }
 
     var needsTransport: Bool {
@@ -65,7 +66,10 @@ struct ProviderFactory {
             store = LocalObjectStore(spoolPath: layout.root)
             parts.append("storage: local \(layout.objects)")
         }
+        var models: [ConfiguredModel] = []
+        if let chat = personas as? OpenAIChatPersonaProvider { models += ModelLifecycle.configured(chat) }
+        if let openAI = images as? OpenAIImageProvider { models += ModelLifecycle.configured(openAI) }
         return Chosen(personas: personas, images: images, store: store,
-                      summary: parts.joined(separator: "; "), transport: transport)
+                      summary: parts.joined(separator: "; "), transport: transport, models: models)
     }
 }

@@ -26,6 +26,8 @@ public struct Services: Sendable {
     public let summary: String
     /// The shared libcurl client, when anything remote is configured.
     public let transport: CurlHTTPClient?
+    /// The remote models requests go to (checked at start and daily).
+    public let models: [ConfiguredModel]
 
     /// Builds everything from merged settings.
     /// - Throws: `SettingsError` naming a missing or malformed variable.
@@ -43,8 +45,7 @@ public struct Services: Sendable {
             throw SettingsError(variable: "", message: "\(error)")
         }
         let (personas, images, store) = (chosen.personas, chosen.images, chosen.store)
-        let allowed = images.supportedSizes
-        let admit = Admission.make(allowedSizes: allowed)
+        let admit = Admission.make(sizeRule: images.sizeRule)
         let parse: @Sendable ([UInt8]) -> TaskSpec? = { bytes in
             if case .valid(let spec) = admit(bytes, "task.json") { return spec }
             return nil
@@ -63,6 +64,6 @@ public struct Services: Sendable {
         let claimer = Claimer(layout: layout, admit: admit, settleSeconds: settings.settleSeconds, logger: logger)
         return Services(settings: settings, layout: layout, claimer: claimer, context: context,
                         indexer: indexer, parse: parse, admit: admit, logger: logger, summary: chosen.summary,
-                        transport: chosen.transport)
+                        transport: chosen.transport, models: chosen.models)
     }
 }

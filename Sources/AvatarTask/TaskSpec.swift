@@ -56,7 +56,8 @@ public struct ImageOptions: Sendable, Equatable, Codable {
     }
 }
 
-/// Width x height in pixels, written "1024x1024".
+/// Width x height in pixels, written "1024x1024"; or `auto` (0x0): the
+/// image model picks the size (the builtin renderer makes `defaultAuto`).
 public struct ImageSize: Sendable, Hashable, Codable, CustomStringConvertible {
     public var width: Int
     public var height: Int
@@ -66,5 +67,13 @@ public struct ImageSize: Sendable, Hashable, Codable, CustomStringConvertible {
         self.height = height
     }
 
-    public var description: String { "\(width)x\(height)" }
+    /// `images.size: "auto"`.
+    public static let auto = ImageSize(width: 0, height: 0)
+    /// What a provider that must pick a size for `auto` makes.
+    public static let defaultAuto = ImageSize(width: 1024, height: 1024)
+    public var isAuto: Bool { self == .auto }
+    /// The size to render when the provider itself decides: `defaultAuto` for `auto`.
+    public var resolved: ImageSize { isAuto ? .defaultAuto : self }
+
+    public var description: String { isAuto ? "auto" : "\(width)x\(height)" }
 }

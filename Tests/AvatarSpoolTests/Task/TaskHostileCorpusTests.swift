@@ -23,7 +23,7 @@ import Testing
         defer { HostileCorpus.removeDirectory(tmp) }
         let cases = try HostileCorpus.committedCases() + HostileCorpus.writeLargeCases(into: tmp)
         for c in cases {
-            switch TaskValidator.validate(fileAt: c.path, allowedSizes: Self.sizes) {
+            switch TaskValidator.validate(fileAt: c.path, sizeRule: .oneOf(Self.sizes, allowsAuto: false)) {
             case .success(let spec):
                 Issue.record("\(c.name) was accepted: \(spec)")
             case .failure(let error):
