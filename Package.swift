@@ -27,7 +27,7 @@ let package = Package(
 
         // floor 1
         .target(name: "AvatarTask", dependencies: ["AvatarSystem"], swiftSettings: strict),
-        .target(name: "AvatarImaging", dependencies: ["CPNG", "AvatarSystem"], swiftSettings: strict),
+        .target(name: "AvatarImaging", dependencies: ["CPNG", "AvatarSystem", "AvatarTask"], swiftSettings: strict),
         .target(name: "AvatarHTTP", dependencies: [
             "CCurl", "AvatarSystem", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
@@ -44,7 +44,7 @@ let package = Package(
             "AvatarDomain", "AvatarHTTP", "AvatarSystem", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "AvatarIndex", dependencies: [
-            "AvatarTask", "AvatarDomain", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDB", package: "GRDB.swift"),
         ], swiftSettings: strict),
         .target(name: "AvatarPipeline", dependencies: [
             "AvatarDomain", "AvatarImaging", "AvatarSystem", .product(name: "Logging", package: "swift-log"),
