@@ -42,10 +42,12 @@ public struct ImageUsage: Sendable, Equatable, Codable {
     public var outputTextTokens: Int?
     /// The model that answered (for pricing).
     public var model: String?
+    /// What the request cost in USD from the provider's price table; nil when unknown.
+    public var costUSD: Double?
 
     public init(inputTokens: Int, outputTokens: Int, totalTokens: Int, inputTextTokens: Int? = nil,
                 inputImageTokens: Int? = nil, outputImageTokens: Int? = nil, outputTextTokens: Int? = nil,
-                model: String? = nil) {
+                model: String? = nil, costUSD: Double? = nil) {
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens
         self.totalTokens = totalTokens
@@ -54,6 +56,7 @@ public struct ImageUsage: Sendable, Equatable, Codable {
         self.outputImageTokens = outputImageTokens
         self.outputTextTokens = outputTextTokens
         self.model = model
+        self.costUSD = costUSD
     }
 
     /// Reads OpenAI's `usage` object; nil when there is none (DALL·E, many compatible servers).
@@ -75,7 +78,8 @@ public struct ImageUsage: Sendable, Equatable, Codable {
                           inputImageTokens: add(a.inputImageTokens, b.inputImageTokens),
                           outputImageTokens: add(a.outputImageTokens, b.outputImageTokens),
                           outputTextTokens: add(a.outputTextTokens, b.outputTextTokens),
-                          model: a.model == b.model ? a.model : nil)
+                          model: a.model == b.model ? a.model : nil,
+                          costUSD: a.costUSD.flatMap { x in b.costUSD.map { x + $0 } })
     }
 
     public static let zero = ImageUsage(inputTokens: 0, outputTokens: 0, totalTokens: 0, inputTextTokens: 0,
@@ -85,6 +89,7 @@ public struct ImageUsage: Sendable, Equatable, Codable {
         case inputTokens = "input_tokens", outputTokens = "output_tokens", totalTokens = "total_tokens"
         case inputTextTokens = "input_text_tokens", inputImageTokens = "input_image_tokens"
         case outputImageTokens = "output_image_tokens", outputTextTokens = "output_text_tokens", model
+        case costUSD = "cost_usd"
     }
 }
 

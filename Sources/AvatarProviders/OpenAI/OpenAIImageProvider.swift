@@ -94,6 +94,8 @@ public struct OpenAIImageProvider: ImageProvider {
             throw ProviderError(.badImage, provider: "openai-images",
                                 message: "the image is not a PNG (\(png.count) bytes, starting \(png.prefix(8).map { String(format: "%02x", $0) }.joined()))")
         }
-        return GeneratedImage(png: png, usage: ImageUsage(openAI: answer["usage"], model: model))
+        var usage = ImageUsage(openAI: answer["usage"], model: model)
+        if let u = usage { usage?.costUSD = OpenAIPrices.cost(of: u, model: model) }
+        return GeneratedImage(png: png, usage: usage)
     }
 }

@@ -36,6 +36,9 @@ extension `Remote pipeline` {
             #expect(total?["input_image_tokens"] as? Int == 1290 * o.count, sourceLocation: sourceLocation)
             #expect(total?["output_tokens"] as? Int == 2 * 1056 * o.count, sourceLocation: sourceLocation)
             #expect(total?["total_tokens"] as? Int == (60 + 1350 + 2 * 1056) * o.count, sourceLocation: sourceLocation)
+            // Base 0.03198 + grid 0.0423 USD per persona, from the price table.
+            let cost = total?["cost_usd"] as? Double ?? -1
+            #expect(abs(cost - 0.07428 * Double(o.count)) < 1e-9, "cost \(cost)", sourceLocation: sourceLocation)
         }
 
         /// Builtin images report no usage: none per persona, zero in total.

@@ -20,7 +20,7 @@ struct OpenAIImageProviderTests {
             #expect(ProviderTest.isPNG(base.png))
             #expect(base.usage == ImageUsage(inputTokens: 60, outputTokens: 1056, totalTokens: 1116, inputTextTokens: 60,
                                              inputImageTokens: 0, outputImageTokens: 1056, outputTextTokens: 0,
-                                             model: "gpt-image-2.6-flare"))
+                                             model: "gpt-image-2.6-flare", costUSD: 0.03198))
             let sent = try await fake.last("generations")
             #expect(sent["model"] as? String == "gpt-image-2.6-flare")
             #expect(sent["size"] as? String == "1024x1024")
@@ -30,6 +30,8 @@ struct OpenAIImageProviderTests {
             let grid = try await provider.gridImage(base: base.png, prompt: "a 2x2 grid", persona: persona, task: task, index: 1)
             #expect(ProviderTest.isPNG(grid.png))
             #expect(grid.usage?.inputImageTokens == 1290)
+            // 60 text in x 5 + 1290 image in x 8 + 1056 image out x 30, per million.
+            #expect(grid.usage?.costUSD == 0.0423)
             let parts = try await fake.last("edits")
             #expect(parts["model"] as? String == "gpt-image-2.6-flare")
             #expect(parts["input_fidelity"] == nil)
@@ -43,7 +45,7 @@ struct OpenAIImageProviderTests {
             let base = try await provider.baseImage(prompt: "a selfie", persona: persona, task: task, index: 1)
             #expect(ProviderTest.isPNG(base.png))
             #expect(base.usage == ImageUsage(inputTokens: 50, outputTokens: 4160, totalTokens: 4210, inputTextTokens: 50,
-                                             inputImageTokens: 0, model: "gpt-image-1"))
+                                             inputImageTokens: 0, model: "gpt-image-1", costUSD: 0.16665))
             let sent = try await fake.last("generations")
             #expect(sent["model"] as? String == "gpt-image-1")
             #expect(sent["n"] as? Int == 1)
