@@ -36,6 +36,9 @@ let package = Package(
         // floor 2: what the pipeline needs, as protocols
         .target(name: "AvatarDomain", dependencies: ["AvatarTask", "AvatarSystem"], swiftSettings: strict),
 
+        // floor 2: prices, estimates, the spend ledger
+        .target(name: "AvatarSpend", dependencies: ["AvatarDomain", "AvatarTask", "AvatarSystem"], swiftSettings: strict),
+
         // floor 3
         .target(name: "AvatarSpoolEngine", dependencies: [
             "AvatarSystem", "AvatarTask", "AvatarDomain", .product(name: "Logging", package: "swift-log"),
@@ -50,12 +53,12 @@ let package = Package(
             "AvatarDomain", "AvatarImaging", "AvatarSystem", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "AvatarProviders", dependencies: [
-            "AvatarDomain", "AvatarImaging", "AvatarHTTP", .product(name: "Logging", package: "swift-log"),
+            "AvatarDomain", "AvatarImaging", "AvatarHTTP", "AvatarSpend", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
 
         // floor 4: the composition root
         .target(name: "AvatarSpool", dependencies: [
-            "AvatarConfig", "AvatarSpoolEngine", "AvatarStorage", "AvatarIndex",
+            "AvatarConfig", "AvatarSpoolEngine", "AvatarStorage", "AvatarIndex", "AvatarSpend",
             "AvatarPipeline", "AvatarProviders", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
 
@@ -66,7 +69,7 @@ let package = Package(
 
         .testTarget(name: "AvatarSpoolTests", dependencies: [
             "AvatarSpool", "AvatarTask", "AvatarImaging", "AvatarHTTP", "AvatarSystem",
-            "AvatarIndex", "AvatarPipeline",
+            "AvatarIndex", "AvatarPipeline", "AvatarSpend", "AvatarProviders", "AvatarDomain",
         ], resources: [.copy("Fixtures")], swiftSettings: strict),
     ]
 )

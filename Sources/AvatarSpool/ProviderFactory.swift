@@ -2,6 +2,7 @@ import AvatarConfig
 import AvatarDomain
 import AvatarHTTP
 import AvatarProviders
+import AvatarSpend
 import AvatarSpoolEngine
 import AvatarStorage
 import Foundation
@@ -47,7 +48,12 @@ struct ProviderFactory {
             parts.append("data: builtin")
         }
         let images: any ImageProvider
-        if let transport, let remote = try RemoteProviders.images(environment: values.values, transport: transport, logger: logger) {
+        let prices: PriceTable
+        do { prices = try PriceTable.load(file: values["AVATAR_PRICES_FILE"]) } catch let error as PriceTable.LoadError {
+            throw SettingsError(variable: "", message: error.description)
+        }
+        if let transport, let remote = try RemoteProviders.images(environment: values.values, transport: transport,
+                                                                  prices: prices, logger: logger) {
             images = remote.provider
             parts.append("images: " + remote.summary)
         } else {

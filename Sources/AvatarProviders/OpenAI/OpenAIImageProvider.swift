@@ -1,5 +1,6 @@
 import AvatarDomain
 import AvatarHTTP
+import AvatarSpend
 import AvatarSystem
 import AvatarTask
 import Foundation
@@ -13,14 +14,17 @@ public struct OpenAIImageProvider: ImageProvider {
     public let settings: OpenAISettings
     let client: RetryingClient
     let pause: ProviderPause
+    /// Prices each request (tokens, or per image for models that report none).
+    public let prices: PriceTable
     let logger: Logger
 
     /// - Parameters:
     ///   - transport: the shared `CurlHTTPClient` (or a test double).
     ///   - limiter: at most `IMAGE_CONCURRENCY` image requests at once; by default one of its own.
     public init(settings: OpenAISettings, transport: any HTTPTransport, limiter: AsyncLimiter? = nil,
-                logger: Logger = Logger(label: "avatar-spool.openai-images")) {
+                prices: PriceTable = .shipped, logger: Logger = Logger(label: "avatar-spool.openai-images")) {
         self.settings = settings
+        self.prices = prices
         self.logger = logger
         self.pause = ProviderPause(logger: logger)
         self.client = RetryingClient(
@@ -54,7 +58,7 @@ public struct OpenAIImageProvider: ImageProvider {
                                                  json: body, timeout: settings.imageTimeout, connectTimeout: settings.connectTimeout)
         return try decode(try await pause.guarding(variable: "OPENAI_IMAGE_MODEL", model: model, replacement: ImageModelFamily.replacement) {
             try await RemoteCall.send(request, through: client, provider: "openai-images")
-        }, model: model)
+        }, model: model, size: task.images.size)
     }
 
     public func gridImage(base: [UInt8], prompt: String, persona: Persona, task: TaskSpec, index: Int) async throws -> GeneratedImage {
@@ -75,11 +79,11 @@ public struct OpenAIImageProvider: ImageProvider {
                                   body: .bytes(form.body), timeout: settings.imageTimeout, connectTimeout: settings.connectTimeout)
         return try decode(try await pause.guarding(variable: "OPENAI_EDIT_MODEL", model: model, replacement: ImageModelFamily.replacement) {
             try await RemoteCall.send(request, through: client, provider: "openai-images")
-        }, model: model)
+        }, model: model, size: task.images.size)
     }
 
     /// `data[0].b64_json` → PNG bytes, checked; `usage` → tokens.
-    func decode(_ body: [UInt8], model: String) throws -> GeneratedImage {
+    func decode(_ body: [UInt8], model: String, size: ImageSize) throws -> GeneratedImage {
         let answer = try RemoteCall.object(body, provider: "openai-images")
         guard let first = (answer["data"] as? [[String: Any]])?.first, let b64 = first["b64_json"] as? String else {
             throw ProviderError(.badResponse, provider: "openai-images", message: "the answer has no data[0].b64_json")
@@ -94,8 +98,11 @@ public struct OpenAIImageProvider: ImageProvider {
             throw ProviderError(.badImage, provider: "openai-images",
                                 message: "the image is not a PNG (\(png.count) bytes, starting \(png.prefix(8).map { String(format: "%02x", $0) }.joined()))")
         }
+        // A model that reports no usage (DALL·E) is priced per image: zero tokens, its cost.
         var usage = ImageUsage(openAI: answer["usage"], model: model)
-        if let u = usage { usage?.costUSD = OpenAIPrices.cost(of: u, model: model) }
+            ?? ImageUsage(inputTokens: 0, outputTokens: 0, totalTokens: 0, model: model)
+        usage.costUSD = prices.cost(of: usage.totalTokens > 0 ? usage : nil, model: model, size: size,
+                                    quality: settings.imageQuality)
         return GeneratedImage(png: png, usage: usage)
     }
 }

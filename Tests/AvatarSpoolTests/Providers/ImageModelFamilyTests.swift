@@ -70,19 +70,6 @@ struct ImageModelFamilyTests {
     }
 }
 
-@Suite("OpenAI prices (read on 2026-11-30)")
-struct OpenAIPricesTests {
-    @Test("per-token prices by family: 5/8/30 USD per million for gpt-image-2 and later; an unknown model has no price, never 0")
-    func prices() {
-        #expect(OpenAIPrices.prices(for: "gpt-image-2.6-sunburst") == TokenPrices(textInput: 5, imageInput: 8, imageOutput: 30))
-        #expect(OpenAIPrices.prices(for: "gpt-image-2") == TokenPrices(textInput: 5, imageInput: 8, imageOutput: 30))
-        let usage = ImageUsage(inputTokens: 1350, outputTokens: 1056, totalTokens: 2406, inputTextTokens: 60, inputImageTokens: 1290)
-        #expect(OpenAIPrices.cost(of: usage, model: "gpt-image-2.6-flare") == 0.0423)
-        #expect(OpenAIPrices.cost(of: usage, model: "my-local-model") == nil)
-        #expect(OpenAIPrices.prices(for: "dall-e-3") == nil) // priced per image, not by tokens
-    }
-}
-
 @Suite("Model lifecycle: GET /models and shutdown dates")
 struct ModelLifecycleTests {
     static let today = ISO8601DateFormatter().date(from: "2026-11-30T12:00:00Z")!

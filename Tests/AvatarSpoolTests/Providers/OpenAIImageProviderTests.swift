@@ -73,7 +73,8 @@ struct OpenAIImageProviderTests {
             var small = task
             small.images.size = ImageSize(width: 512, height: 512)
             let base = try await provider.baseImage(prompt: "p", persona: persona, task: small, index: 1)
-            #expect(base.usage == nil)
+            // No usage reported: priced per image from the table (512x512: 0.018 USD).
+            #expect(base.usage == ImageUsage(inputTokens: 0, outputTokens: 0, totalTokens: 0, model: "dall-e-2", costUSD: 0.018))
             #expect(try await fake.last("generations")["response_format"] as? String == "b64_json")
             _ = try await provider.gridImage(base: ProviderTest.tinyPNG, prompt: "g", persona: persona, task: small, index: 1)
             let parts = try await fake.last("edits")
