@@ -64,7 +64,7 @@ let package = Package(
 
         // the command line, thin
         .executableTarget(name: "avatar-spool", dependencies: [
-            "AvatarSpool", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "AvatarSpool", "AvatarSpend", "AvatarTask", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
 
         .testTarget(name: "AvatarSpoolTests", dependencies: [

@@ -44,6 +44,8 @@ public struct ImageUsage: Sendable, Equatable, Codable {
     public var model: String?
     /// What the request cost in USD from the provider's price table; nil when unknown.
     public var costUSD: Double?
+    /// When the answer arrived (ISO 8601, UTC): the day the money was spent.
+    public var at: String?
 
     public init(inputTokens: Int, outputTokens: Int, totalTokens: Int, inputTextTokens: Int? = nil,
                 inputImageTokens: Int? = nil, outputImageTokens: Int? = nil, outputTextTokens: Int? = nil,
@@ -89,7 +91,7 @@ public struct ImageUsage: Sendable, Equatable, Codable {
         case inputTokens = "input_tokens", outputTokens = "output_tokens", totalTokens = "total_tokens"
         case inputTextTokens = "input_text_tokens", inputImageTokens = "input_image_tokens"
         case outputImageTokens = "output_image_tokens", outputTextTokens = "output_text_tokens", model
-        case costUSD = "cost_usd"
+        case costUSD = "cost_usd", at
     }
 }
 

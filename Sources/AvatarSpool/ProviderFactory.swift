@@ -25,6 +25,8 @@ struct ProviderFactory {
         var summary: String
         var transport: CurlHTTPClient?
         var models: [ConfiguredModel] = []
+        var prices: PriceTable = .shipped
+        var spend = SpendConfig()
     }
 
     var needsTransport: Bool {
@@ -73,9 +75,18 @@ struct ProviderFactory {
             parts.append("storage: local \(layout.objects)")
         }
         var models: [ConfiguredModel] = []
-        if let chat = personas as? OpenAIChatPersonaProvider { models += ModelLifecycle.configured(chat) }
-        if let openAI = images as? OpenAIImageProvider { models += ModelLifecycle.configured(openAI) }
+        var spend = SpendConfig(dataProvider: personas.name, imageProvider: images.name)
+        if let chat = personas as? OpenAIChatPersonaProvider {
+            models += ModelLifecycle.configured(chat)
+            spend.chatModel = chat.settings.chatModel
+        }
+        if let openAI = images as? OpenAIImageProvider {
+            models += ModelLifecycle.configured(openAI)
+            (spend.imageModel, spend.editModel, spend.quality) = (openAI.settings.imageModel, openAI.settings.editModel,
+                                                                  openAI.settings.imageQuality)
+        }
         return Chosen(personas: personas, images: images, store: store,
-                      summary: parts.joined(separator: "; "), transport: transport, models: models)
+                      summary: parts.joined(separator: "; "), transport: transport, models: models,
+                      prices: prices, spend: spend)
     }
 }

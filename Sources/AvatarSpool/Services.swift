@@ -4,6 +4,7 @@ import AvatarHTTP
 import AvatarImaging
 import AvatarPipeline
 import AvatarProviders
+import AvatarSpend
 import AvatarSpoolEngine
 import AvatarStorage
 import AvatarSystem
@@ -28,6 +29,9 @@ public struct Services: Sendable {
     public let transport: CurlHTTPClient?
     /// The remote models requests go to (checked at start and daily).
     public let models: [ConfiguredModel]
+    /// The price table (shipped, or with AVATAR_PRICES_FILE) and what it prices.
+    public let prices: PriceTable
+    public let spend: SpendConfig
 
     /// Builds everything from merged settings.
     /// - Throws: `SettingsError` naming a missing or malformed variable.
@@ -64,6 +68,6 @@ public struct Services: Sendable {
         let claimer = Claimer(layout: layout, admit: admit, settleSeconds: settings.settleSeconds, logger: logger)
         return Services(settings: settings, layout: layout, claimer: claimer, context: context,
                         indexer: indexer, parse: parse, admit: admit, logger: logger, summary: chosen.summary,
-                        transport: chosen.transport, models: chosen.models)
+                        transport: chosen.transport, models: chosen.models, prices: chosen.prices, spend: chosen.spend)
     }
 }

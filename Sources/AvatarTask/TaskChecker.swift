@@ -2,7 +2,7 @@
 /// returns a spec built from the valid parts and defaults (meaningful only
 /// when `issues` is empty).
 struct TaskChecker {
-    static let topFields = ["version", "task_id", "count", "persona", "images"]
+    static let topFields = ["version", "task_id", "count", "persona", "images", "budget_usd"]
     static let personaFields = ["gender", "age_min", "age_max", "country", "language", "description"]
     static let imagesFields = ["enabled", "size", "style"]
 
@@ -35,6 +35,7 @@ struct TaskChecker {
         if let v = top["persona"] { spec.persona = persona(v) }
         if let v = top["images"] { spec.images = images(v) }
         if top["images"] == nil || top["images"]?["size"] == nil { checkAllowed(spec.images.size, defaulted: true) }
+        if let v = top["budget_usd"] { spec.budgetUSD = money(v, "budget_usd") }
         return spec
     }
 
@@ -106,6 +107,22 @@ struct TaskChecker {
     // MARK: - Field kinds
 
     /// An integer literal in `range`; nil (with an issue) otherwise.
+    /// A positive amount of USD, at most `TaskValidator.maxBudgetUSD` (a fraction is fine: 2.5).
+    private mutating func money(_ v: JSONValue, _ path: String) -> Double? {
+        let expected = "an amount of US dollars above 0 and at most \(Int(TaskValidator.maxBudgetUSD)), such as 2.5"
+        guard case .number(let n) = v else {
+            issue(path, expected, v.shortDescription,
+                  hint: v.stringValue.flatMap { Double($0.trimmingCharacters(in: ["$", " "])) } != nil ? "write the number without quotes or $" : nil)
+            return nil
+        }
+        let d = n.doubleValue
+        guard d.isFinite, d > 0, d <= TaskValidator.maxBudgetUSD else {
+            issue(path, expected, v.shortDescription + " (out of range)")
+            return nil
+        }
+        return d
+    }
+
     private mutating func integer(_ v: JSONValue, _ path: String, in range: ClosedRange<Int>) -> Int? {
         let expected = range.count == 1 ? "the integer \(range.lowerBound)" : "an integer from \(range.lowerBound) to \(range.upperBound)"
         switch v {

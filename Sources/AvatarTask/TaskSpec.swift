@@ -7,12 +7,17 @@ public struct TaskSpec: Sendable, Equatable, Codable {
     public var count: Int
     public var persona: PersonaHints
     public var images: ImageOptions
+    /// `budget_usd`: what this task may spend; when reached, its remaining
+    /// personas fail with "task budget reached". nil = no task budget.
+    public var budgetUSD: Double?
 
-    public init(taskID: String, count: Int, persona: PersonaHints = .init(), images: ImageOptions = .init()) {
+    public init(taskID: String, count: Int, persona: PersonaHints = .init(), images: ImageOptions = .init(),
+                budgetUSD: Double? = nil) {
         self.taskID = taskID
         self.count = count
         self.persona = persona
         self.images = images
+        self.budgetUSD = budgetUSD
     }
 }
 

@@ -16,6 +16,8 @@ public enum TaskValidator {
     public static let sideRange = 256...4096
     public static let maxDescriptionLength = 2000
     public static let maxStyleLength = 500
+    /// The largest `budget_usd` a task may set.
+    public static let maxBudgetUSD = 100_000.0
 
     /// Validates the bytes of a task file.
     /// - Parameters:

@@ -103,6 +103,7 @@ public struct OpenAIImageProvider: ImageProvider {
             ?? ImageUsage(inputTokens: 0, outputTokens: 0, totalTokens: 0, model: model)
         usage.costUSD = prices.cost(of: usage.totalTokens > 0 ? usage : nil, model: model, size: size,
                                     quality: settings.imageQuality)
+        usage.at = SpendDay.timestamp(Date())
         return GeneratedImage(png: png, usage: usage)
     }
 }
