@@ -1,6 +1,6 @@
 import AvatarSpend
 import AvatarSpoolEngine
-import AvatarTask
+import AvatarDomain
 
 /// Every task folder's spend records, from every status folder (the
 /// folders are the truth; the ledger and `spend` are derived from them).
