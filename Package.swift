@@ -37,7 +37,9 @@ let package = Package(
         .target(name: "AvatarDomain", dependencies: ["AvatarTask", "AvatarSystem"], swiftSettings: strict),
 
         // floor 2: prices, estimates, the spend ledger
-        .target(name: "AvatarSpend", dependencies: ["AvatarDomain", "AvatarTask", "AvatarSystem"], swiftSettings: strict),
+        .target(name: "AvatarSpend", dependencies: [
+            "AvatarDomain", "AvatarTask", "AvatarSystem", .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
 
         // floor 3
         .target(name: "AvatarSpoolEngine", dependencies: [

@@ -17,6 +17,8 @@ public struct ProviderError: Error, Sendable, CustomStringConvertible {
         /// The provider can serve nothing until an operator acts (its model is
         /// gone): the pipeline fails no persona and leaves the task where it is.
         public static let paused = Code(rawValue: "provider_paused")
+        /// The task's own `budget_usd` is reached: the persona fails, the task finishes as partial.
+        public static let budget = Code(rawValue: "task_budget_reached")
     }
 
     public var code: Code

@@ -1,5 +1,6 @@
 import AvatarConfig
 import AvatarProviders
+import AvatarSpend
 import AvatarStorage
 import AvatarSpoolEngine
 import AvatarSystem
@@ -84,8 +85,16 @@ enum EndpointChecks {
         var checks: [EndpointCheck] = []
         if let p = services.context.personas as? FlowisePersonaProvider { checks.append(await p.check(transport: transport)) }
         if let p = services.context.personas as? OpenAIChatPersonaProvider { checks.append(await p.check(transport: transport)) }
-        if let p = services.context.images as? OpenAIImageProvider { checks.append(await p.check(transport: transport)) }
+        let images = (services.context.images as? BudgetedImageProvider)?.inner ?? services.context.images
+        if let p = images as? OpenAIImageProvider { checks.append(await p.check(transport: transport)) }
         var lines = checks.map { Doctor.Line(ok: $0.verdict != .failed, what: $0.name, detail: "\($0.verdict.rawValue) \($0.endpoint): \($0.detail)") }
+        // Prices: a model the table does not know costs "unknown", never 0.
+        for (variable, model) in services.spend.pricedModels {
+            let known = services.prices.price(for: model)
+            lines.append(Doctor.Line(ok: true, what: "price \(variable)",
+                                     detail: known.map { "\(model): \($0.source)" }
+                                         ?? "WARN \(model) has no price in the table (as of \(services.prices.asOf)): its cost shows as unknown; add it with AVATAR_PRICES_FILE"))
+        }
         // Model lifecycle: listed by the server, and any announced shutdown date.
         for f in await ModelLifecycle.review(services.models, transport: transport) {
             let verdict = f.level == .error ? "FAIL" : f.level == .ok ? "OK" : "WARN"

@@ -32,6 +32,8 @@ public struct Services: Sendable {
     /// The price table (shipped, or with AVATAR_PRICES_FILE) and what it prices.
     public let prices: PriceTable
     public let spend: SpendConfig
+    /// The budgets and the ledger, when images cost money (a remote image provider).
+    public let spendGuard: SpendGuard?
 
     /// Builds everything from merged settings.
     /// - Throws: `SettingsError` naming a missing or malformed variable.
@@ -48,7 +50,9 @@ public struct Services: Sendable {
         } catch {
             throw SettingsError(variable: "", message: "\(error)")
         }
-        let (personas, images, store) = (chosen.personas, chosen.images, chosen.store)
+        let (personas, store) = (chosen.personas, chosen.store)
+        let spendGuard = try SpendSetup.guardIfPaid(chosen, values: values, layout: layout, logger: logger)
+        let images: any ImageProvider = spendGuard.map { BudgetedImageProvider(chosen.images, spendGuard: $0) } ?? chosen.images
         let admit = Admission.make(sizeRule: images.sizeRule)
         let parse: @Sendable ([UInt8]) -> TaskSpec? = { bytes in
             if case .valid(let spec) = admit(bytes, "task.json") { return spec }
@@ -68,6 +72,7 @@ public struct Services: Sendable {
         let claimer = Claimer(layout: layout, admit: admit, settleSeconds: settings.settleSeconds, logger: logger)
         return Services(settings: settings, layout: layout, claimer: claimer, context: context,
                         indexer: indexer, parse: parse, admit: admit, logger: logger, summary: chosen.summary,
-                        transport: chosen.transport, models: chosen.models, prices: chosen.prices, spend: chosen.spend)
+                        transport: chosen.transport, models: chosen.models, prices: chosen.prices, spend: chosen.spend,
+                        spendGuard: spendGuard)
     }
 }

@@ -85,6 +85,11 @@ public enum Sys {
         throw SystemError("flock", path: path)
     }
 
+    /// Takes an exclusive flock, waiting for it (call it on the blocking pool).
+    public static func lock(_ fd: Int32, path: String = "") throws {
+        if retrying({ cs_flock(fd, LOCK_EX) }) != 0 { throw SystemError("flock", path: path) }
+    }
+
     /// Reads the whole of an open file, refusing more than `limit` bytes.
     public static func readAll(_ fd: Int32, limit: Int, path: String = "") throws -> [UInt8] {
         var out: [UInt8] = []
