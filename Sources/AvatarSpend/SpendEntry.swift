@@ -19,6 +19,16 @@ public struct SpendEntry: Sendable, Equatable, Codable {
         case taskID = "task_id", persona, request, provider, model, day, costUSD = "cost_usd"
     }
 
+    public init(taskID: String, persona: Int, request: String, provider: String, model: String, day: String?, costUSD: Double?) {
+        self.taskID = taskID
+        self.persona = persona
+        self.request = request
+        self.provider = provider
+        self.model = model
+        self.day = day
+        self.costUSD = costUSD
+    }
+
     /// Every image request recorded in one task folder's `persona_<n>/usage.json`.
     public static func read(taskID: String, folder: String) -> [SpendEntry] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []

@@ -30,6 +30,10 @@ public final class SpendLedger: Sendable {
         public var day: String
         public var pid: Int32
         public var host: String
+
+        public init(id: String, task: String, key: String, usd: Double, day: String, pid: Int32, host: String) {
+            (self.id, self.task, self.key, self.usd, self.day, self.pid, self.host) = (id, task, key, usd, day, pid, host)
+        }
     }
 
     /// One settled request: what it cost, the day, its task.

@@ -33,6 +33,7 @@ public final class Processor: Sendable {
         await services.indexer.reconcileAtStart()
         logger.info("processor started on \(layout.root) (\(services.summary); tasks at once: \(services.settings.taskConcurrency), images at once: \(services.settings.imageConcurrency))")
         try await services.checkModelsAtStart()
+        await services.reconcileLedger()
 
         var watcher: PendingWatcher?
         var background: [Task<Void, Never>] = []

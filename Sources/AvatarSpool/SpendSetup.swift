@@ -1,4 +1,5 @@
 import AvatarConfig
+import AvatarSystem
 import AvatarSpend
 import AvatarSpoolEngine
 import Logging
@@ -33,5 +34,26 @@ enum SpendSetup {
             throw SettingsError(variable: "AVATAR_BUDGET_DAILY_USD", message: "=\(text) is not an amount of US dollars (such as 25 or 7.5)")
         }
         return usd
+    }
+}
+
+extension Services {
+    /// AVATAR_BUDGET_DAILY_USD from reloaded settings (SIGHUP).
+    /// - Throws: `SettingsError` when malformed.
+    public static func dailyBudget(_ values: Settings) throws -> Double? { try SpendSetup.dailyBudget(values) }
+
+    /// At start: reservations of dead processes dropped, the spent sums
+    /// checked against the folders (rebuilt when lost or different).
+    func reconcileLedger() async {
+        guard let spendGuard else { return }
+        let ledger = spendGuard.ledger
+        do {
+            let state = try await BlockingPool.shared.run { try ledger.reconcile() }
+            let today = spendGuard.clock.today
+            let budget = spendGuard.budget.map { " of a daily budget of \(USD.text($0))" } ?? ""
+            logger.info("spend ledger: \(USD.text(state.spent(day: today))) spent today (\(today))\(budget)")
+        } catch {
+            logger.error("spend ledger \(ledger.directory): \(error)")
+        }
     }
 }

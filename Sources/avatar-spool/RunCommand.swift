@@ -48,6 +48,14 @@ struct RunCommand: AsyncParsableCommand {
             processor.stop()
         }
         defer { signals.cancel() }
+        let reload = ReloadSignal(logger: services.logger) { [global, extra] in
+            do {
+                services.spendGuard?.setDailyBudget(try Services.dailyBudget(try global.settings(extra: extra)))
+            } catch {
+                services.logger.error("SIGHUP: the configuration was not reloaded: \(error)")
+            }
+        }
+        defer { reload.cancel() }
         try await processor.run(drain: drain)
     }
 }
