@@ -121,5 +121,5 @@ public struct PriceTable: Sendable {
     }
 
     /// Rounded to the micro-dollar, so sums print and compare cleanly.
-    static func micro(_ usd: Double) -> Double { (usd * 1_000_000).rounded() / 1_000_000 }
+    public static func micro(_ usd: Double) -> Double { (usd * 1_000_000).rounded() / 1_000_000 }
 }

@@ -82,15 +82,18 @@ public final class SpendGuard: @unchecked Sendable {
             switch verdict {
             case .reserved(let r):
                 lock.withLock { waiting = nil }
-                let image: GeneratedImage
+                var image: GeneratedImage
                 do {
                     image = try await body()
                 } catch {
                     try? await BlockingPool.shared.run { try ledger.settle(r, cost: nil, day: day) }
                     throw error
                 }
+                // The spend's time is this clock's, so the folders and the ledger agree on the day.
+                let now = SpendDay.timestamp(clock.now)
+                image.usage?.at = now
                 let cost = image.usage?.costUSD
-                let paidDay = image.usage?.at.flatMap(SpendDay.day(ofTimestamp:)) ?? day
+                let paidDay = SpendDay.day(ofTimestamp: now) ?? day
                 try await BlockingPool.shared.run { try ledger.settle(r, cost: cost, day: paidDay) }
                 return image
             case .overTask(let committed):

@@ -1,5 +1,6 @@
 import AvatarDomain
 import AvatarPipeline
+import AvatarSpend
 import AvatarSpoolEngine
 import AvatarSystem
 import AvatarTask
@@ -23,6 +24,8 @@ public struct StatusReport: Codable, Sendable {
     public var spool: String
     public var counts: [String: Int]
     public var active: [TaskLine]
+    /// Money: today's spend, the budget, each task's cost (nil when images are free).
+    public var spend: SpendStatus?
 
     public static func make(layout: SpoolLayout, parse: @escaping @Sendable ([UInt8]) -> TaskSpec?) async -> StatusReport {
         var counts: [String: Int] = [:]
@@ -42,7 +45,7 @@ public struct StatusReport: Codable, Sendable {
                 active.append(line(s))
             }
         }
-        return StatusReport(spool: layout.root, counts: counts, active: active)
+        return StatusReport(spool: layout.root, counts: counts, active: active, spend: nil)
     }
 
     static func line(_ s: TaskSnapshot) -> TaskLine {
@@ -59,9 +62,11 @@ public struct StatusReport: Codable, Sendable {
             out += "\nin progress:\n"
             for t in active {
                 out += "  \(t.taskID)  \(t.status)  personas \(t.done)/\(t.total) done"
-                    + (t.failed > 0 ? ", \(t.failed) failed" : "") + "  (\(t.step))\n"
+                    + (t.failed > 0 ? ", \(t.failed) failed" : "") + "  (\(t.step))"
+                    + (spend?.tasks[t.taskID].map { "  \(USD.text($0))" } ?? "") + "\n"
             }
         }
+        if let spend { out += spend.text }
         return out
     }
 }

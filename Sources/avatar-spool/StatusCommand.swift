@@ -31,7 +31,8 @@ struct StatusCommand: AsyncParsableCommand {
             if json { try printJSON(detail) } else { print(detail.text, terminator: "") }
             return
         }
-        let report = await StatusReport.make(layout: services.layout, parse: services.parse)
+        var report = await StatusReport.make(layout: services.layout, parse: services.parse)
+        report.spend = await SpendStatus.make(services)
         if json { try printJSON(report) } else { print(report.text, terminator: "") }
     }
 }
