@@ -127,15 +127,18 @@ public final class SpendLedger: Sendable {
         let dirfd = try Sys.open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         defer { Sys.close(dirfd) }
         var state: State
+        var rebuilt = false
         if let bytes = try AtomicFile.read("ledger.json", in: dirfd), let s = try? JSONDecoder().decode(State.self, from: Data(bytes)) {
             state = s
         } else {
+            // Lost or unreadable: the folders are the truth.
             state = Self.state(from: rebuild(), keeping: [])
+            rebuilt = true
         }
         let before = state
         state.reserved.removeAll { $0.host == Self.host && kill($0.pid, 0) != 0 && errno == ESRCH }
         let result = try body(&state)
-        if state != before {
+        if state != before || rebuilt {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             try AtomicFile.write(try encoder.encode(state), to: "ledger.json", in: dirfd, dirPath: directory)

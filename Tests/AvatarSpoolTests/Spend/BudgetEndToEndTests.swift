@@ -63,5 +63,46 @@ extension Reliability {
                 #expect(abs((report?["total_usd"] as? Double ?? 0) - 0.192) < 1e-9, "\(spend.output)")
             }
         }
+
+        @Test("kill -9 while requests hold reservations: after a restart the ledger equals the folders' records, nothing phantom; a deleted ledger is rebuilt equal")
+        func killedMidRequest() async throws {
+            let base = try RS.makeTempDir("budget-kill")
+            defer { RS.remove(base) }
+            let spool = base + "/spool"
+            try await FakeServer.with(["--api-key", "k", "--png-size", "256", "--serve-retired", "--delay-ms", "1500"]) { fake in
+                try RS.run(["reindex"], env: RS.environment(spool: spool))
+                let env = RS.environment(spool: spool, [
+                    "AVATAR_IMAGE_PROVIDER": "openai", "OPENAI_BASE_URL": fake.openAIBase, "OPENAI_API_KEY": "k",
+                    "OPENAI_IMAGE_MODEL": "dall-e-2", "AVATAR_BUDGET_DAILY_USD": "100"])
+                try RS.drop(RS.validTask(id: "killed", count: 4), as: "killed.json", spool: spool)
+                let first = try ProcessorProcess(env: env, logPath: base + "/first.log")
+                // Kill while image requests are in flight (each takes 1.5 s): reservations are held.
+                #expect(await RS.waitUntil(timeout: 60) {
+                    ((try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: spool + "/ledger/ledger.json")))
+                        as? [String: Any])?["reserved"] as? [Any])?.isEmpty == false
+                })
+                first.kill()
+                let second = try ProcessorProcess(arguments: ["run", "--drain"], env: env, logPath: base + "/second.log")
+                #expect(second.waitBlocking(timeout: 120))
+                #expect(RS.list(spool + "/completed") == ["killed"])
+                func ledger() throws -> [String: Any] {
+                    try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: spool + "/ledger/ledger.json"))) as? [String: Any] ?? [:]
+                }
+                let settled = try ledger()["settled"] as? [String: [String: Any]] ?? [:]
+                #expect((try ledger()["reserved"] as? [Any])?.isEmpty == true, "no phantom reservation")
+                // The folders: four personas, a base and a grid each, 0.016 USD apiece.
+                #expect(settled.count == 8, "\(settled.keys.sorted())")
+                let total = settled.values.reduce(0.0) { $0 + ($1["usd"] as? Double ?? 0) }
+                #expect(abs(total - 0.128) < 1e-9)
+                let spend = try RS.run(["spend", "--json"], env: env)
+                let report = try JSONSerialization.jsonObject(with: Data(spend.output.utf8)) as? [String: Any]
+                #expect(abs((report?["total_usd"] as? Double ?? 0) - 0.128) < 1e-9, "\(spend.output)")
+                // Lost: rebuilt from the folders, equal.
+                try FileManager.default.removeItem(atPath: spool + "/ledger/ledger.json")
+                _ = try RS.run(["status"], env: env)
+                let rebuilt = try ledger()["settled"] as? [String: [String: Any]] ?? [:]
+                #expect(Set(rebuilt.keys) == Set(settled.keys))
+            }
+        }
     }
 }
