@@ -18,7 +18,7 @@ struct OpenAIImageProviderTests {
             let provider = ProviderTest.images(fake)
             let base = try await provider.baseImage(prompt: "a selfie", persona: persona, task: task, index: 1)
             #expect(ProviderTest.isPNG(base.png))
-            #expect(base.usage == ImageUsage(inputTokens: 60, outputTokens: 1056, totalTokens: 1116, inputTextTokens: 60,
+            #expect(base.usage.map { var u = $0; u.at = nil; return u } == ImageUsage(inputTokens: 60, outputTokens: 1056, totalTokens: 1116, inputTextTokens: 60,
                                              inputImageTokens: 0, outputImageTokens: 1056, outputTextTokens: 0,
                                              model: "gpt-image-2.6-flare", costUSD: 0.03198))
             let sent = try await fake.last("generations")
@@ -44,7 +44,7 @@ struct OpenAIImageProviderTests {
             let provider = ProviderTest.images(fake, model: "gpt-image-1")
             let base = try await provider.baseImage(prompt: "a selfie", persona: persona, task: task, index: 1)
             #expect(ProviderTest.isPNG(base.png))
-            #expect(base.usage == ImageUsage(inputTokens: 50, outputTokens: 4160, totalTokens: 4210, inputTextTokens: 50,
+            #expect(base.usage.map { var u = $0; u.at = nil; return u } == ImageUsage(inputTokens: 50, outputTokens: 4160, totalTokens: 4210, inputTextTokens: 50,
                                              inputImageTokens: 0, model: "gpt-image-1", costUSD: 0.16665))
             let sent = try await fake.last("generations")
             #expect(sent["model"] as? String == "gpt-image-1")
@@ -74,7 +74,7 @@ struct OpenAIImageProviderTests {
             small.images.size = ImageSize(width: 512, height: 512)
             let base = try await provider.baseImage(prompt: "p", persona: persona, task: small, index: 1)
             // No usage reported: priced per image from the table (512x512: 0.018 USD).
-            #expect(base.usage == ImageUsage(inputTokens: 0, outputTokens: 0, totalTokens: 0, model: "dall-e-2", costUSD: 0.018))
+            #expect(base.usage.map { var u = $0; u.at = nil; return u } == ImageUsage(inputTokens: 0, outputTokens: 0, totalTokens: 0, model: "dall-e-2", costUSD: 0.018))
             #expect(try await fake.last("generations")["response_format"] as? String == "b64_json")
             _ = try await provider.gridImage(base: ProviderTest.tinyPNG, prompt: "g", persona: persona, task: small, index: 1)
             let parts = try await fake.last("edits")

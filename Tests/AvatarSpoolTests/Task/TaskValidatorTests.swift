@@ -215,7 +215,7 @@ import Testing
         #expect(error.issues.map(\.path) == ["cout", "count", "persona.gender", "persona.age_min", "images.size"])
         let lines = error.description.split(separator: "\n")
         #expect(lines.first == "task file bad.json is invalid (5 problems):")
-        #expect(lines[1] == #"  - cout: expected no unknown fields (the top level allows version, task_id, count, persona, images), got an unknown field "cout" (did you mean "count"?)"#)
+        #expect(lines[1] == #"  - cout: expected no unknown fields (the top level allows version, task_id, count, persona, images, budget_usd), got an unknown field "cout" (did you mean "count"?)"#)
         #expect(error.json["issues"]?.arrayValue?.count == 5)
     }
 
