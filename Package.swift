@@ -49,6 +49,8 @@ let package = Package(
         .target(name: "AvatarPipeline", dependencies: [
             "AvatarDomain", "AvatarImaging", "AvatarSystem", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
+        // pages, contact sheets and export tables: what a person looks at
+        .target(name: "AvatarPages", dependencies: ["AvatarDomain", "AvatarImaging"], swiftSettings: strict),
         .target(name: "AvatarProviders", dependencies: [
             "AvatarDomain", "AvatarImaging", "AvatarHTTP", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
@@ -56,7 +58,7 @@ let package = Package(
         // floor 4: the composition root
         .target(name: "AvatarSpool", dependencies: [
             "AvatarConfig", "AvatarSpoolEngine", "AvatarStorage", "AvatarIndex",
-            "AvatarPipeline", "AvatarProviders", .product(name: "Logging", package: "swift-log"),
+            "AvatarPipeline", "AvatarProviders", "AvatarPages", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
 
         // the command line, thin
@@ -66,7 +68,7 @@ let package = Package(
 
         .testTarget(name: "AvatarSpoolTests", dependencies: [
             "AvatarSpool", "AvatarTask", "AvatarImaging", "AvatarHTTP", "AvatarSystem",
-            "AvatarIndex", "AvatarPipeline",
+            "AvatarIndex", "AvatarPipeline", "AvatarPages",
         ], resources: [.copy("Fixtures")], swiftSettings: strict),
     ]
 )

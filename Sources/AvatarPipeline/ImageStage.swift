@@ -102,16 +102,26 @@ struct PersonaSteps: Sendable {
         return (try await uploaded, grid)
     }
 
-    /// Steps 5–7, outside the image slot. Step 7 is the persona's record:
-    /// urls.json with all five URLs, then its index row.
+    /// Steps 5–7, outside the image slot, with the thumbnails made after
+    /// step 5 and stored beside the images in step 6. Step 7 is the
+    /// persona's record: urls.json with every URL, then its index row.
     private func publish(_ recorded: PersonaURLs) async throws {
         guard let grid = try await ws.read(files.grid) else { return }
         try await at(.split) { try await splitGrid(grid) }
+        let thumbnails = Thumbnails(context: context, ws: ws, index: index, name: persona.fullName)
+        if thumbnails.enabled && !files.thumbnails.allSatisfy({ ws.exists($0.thumb) }) {
+            log(.split, "making 5 thumbnails (longest side \(context.thumbSize) px)")
+            try await thumbnails.makeMissing()
+        }
         var urls = recorded
         if urls.images.count < 4 {
             try checkStopping()
-            log(.uploadImages, "uploading 4 images to \(context.store.name)")
-            urls.images = try await at(.uploadImages) { try await uploadImages() }
+            log(.uploadImages, "uploading 4 images\(thumbnails.enabled ? " and their thumbnails" : "") to \(context.store.name)")
+            let current = urls
+            async let withThumbs = thumbnails.upload(current)
+            let images = try await at(.uploadImages) { try await uploadImages() }
+            urls = try await withThumbs
+            urls.images = images
             try await at(.record) { try await JSONFiles.write(urls, files.urls, in: ws) }
         }
         await context.onProgress(ws)

@@ -15,4 +15,9 @@ enum ImagingSteps {
         let grid = try PNGCodec.decode(png)
         return try GridSplitter.split(grid, tolerance: tolerance).map { try PNGCodec.encode($0) }
     }
+
+    /// A thumbnail: longest side at most `longestSide`, area-averaged, alpha kept.
+    static func thumbnail(_ png: [UInt8], longestSide: Int) throws -> [UInt8] {
+        try PNGCodec.encode(try PNGCodec.decode(png).downscaled(toFit: longestSide), compressionLevel: 6)
+    }
 }

@@ -54,6 +54,8 @@ public struct PersonaSnapshot: Sendable {
     public var hasBase: Bool
     public var hasGrid: Bool
     public var imageCount: Int
+    /// The thumbnail files present (of `PersonaFiles.thumbnails`).
+    public var thumbnails: [String]
     public var urls: PersonaURLs
     public var usage: PersonaUsage?
     public var failure: PersonaFailure?
@@ -119,6 +121,7 @@ extension PersonaSnapshot {
             index: n, persona: persona ?? nil, prompt: prompt ?? nil,
             hasBase: ws.exists(f.base), hasGrid: ws.exists(f.grid),
             imageCount: f.images.filter(ws.exists).count,
+            thumbnails: f.thumbnails.map(\.thumb).filter(ws.exists),
             urls: urls ?? PersonaURLs(), usage: usage, failure: failure, imagesEnabled: imagesEnabled)
     }
 }

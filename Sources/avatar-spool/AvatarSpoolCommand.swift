@@ -16,6 +16,7 @@ struct AvatarSpoolCommand: AsyncParsableCommand {
             """,
         version: AvatarSpoolVersion.string,
         subcommands: [RunCommand.self, SubmitCommand.self, ValidateCommand.self, StatusCommand.self,
-                      RetryCommand.self, ReindexCommand.self, SplitCommand.self, DoctorCommand.self]
+                      RetryCommand.self, ReindexCommand.self, SplitCommand.self, DoctorCommand.self,
+                      ThumbnailsCommand.self, ExportCommand.self, GalleryCommand.self]
     )
 }

@@ -49,5 +49,6 @@ struct RunCommand: AsyncParsableCommand {
         }
         defer { signals.cancel() }
         try await processor.run(drain: drain)
+        await services.spoolPage.flush()
     }
 }
