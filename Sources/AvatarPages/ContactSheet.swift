@@ -9,9 +9,10 @@ public enum ContactSheet {
     public static let maxWidth = 2048
     public static let maxHeight = 4096
     public static let gutter = 6
-    static let background: (UInt8, UInt8, UInt8) = (246, 246, 246)
-    static let placeholder: (UInt8, UInt8, UInt8) = (214, 214, 214)
-    static let placeholderMark: (UInt8, UInt8, UInt8) = (188, 188, 188)
+    /// Greys (r = g = b): the background, a placeholder and its cross.
+    static let background: UInt8 = 246
+    static let placeholder: UInt8 = 214
+    static let placeholderMark: UInt8 = 188
 
     /// The side of one cell for thumbnails of `thumbSize`: no wider than the
     /// sheet allows for five.
@@ -44,49 +45,57 @@ public enum ContactSheet {
 
     static func sheet(_ rows: [[PixelImage?]], cell: Int) -> PixelImage {
         let width = 5 * cell + 6 * gutter, height = rows.count * (cell + gutter) + gutter
-        var canvas = PixelImage(width: width, height: height, channels: 3,
-                                fill: (r: background.0, g: background.1, b: background.2))
-        for (r, row) in rows.enumerated() {
-            for c in 0..<5 {
-                let x = gutter + c * (cell + gutter), y = gutter + r * (cell + gutter)
-                if c < row.count, let image = row[c] {
-                    draw(image.downscaled(toFit: cell), into: &canvas, cellX: x, cellY: y, cell: cell)
-                } else {
-                    drawPlaceholder(into: &canvas, x: x, y: y, cell: cell)
+        // The background is grey (r = g = b): one repeated byte.
+        var pixels = [UInt8](repeating: background, count: width * height * 3)
+        pixels.withUnsafeMutableBufferPointer { canvas in
+            for (r, row) in rows.enumerated() {
+                for c in 0..<5 {
+                    let x = gutter + c * (cell + gutter), y = gutter + r * (cell + gutter)
+                    if c < row.count, let image = row[c] {
+                        draw(image.downscaled(toFit: cell), into: canvas, width: width, cellX: x, cellY: y, cell: cell)
+                    } else {
+                        drawPlaceholder(into: canvas, width: width, x: x, y: y, cell: cell)
+                    }
                 }
             }
         }
-        return canvas
+        return PixelImage(width: width, height: height, channels: 3, pixels: pixels)
     }
 
     /// Centres `image` in its cell, over the background where it is transparent.
-    static func draw(_ image: PixelImage, into canvas: inout PixelImage, cellX: Int, cellY: Int, cell: Int) {
+    static func draw(_ image: PixelImage, into canvas: UnsafeMutableBufferPointer<UInt8>, width: Int,
+                     cellX: Int, cellY: Int, cell: Int) {
         let ox = cellX + (cell - image.width) / 2, oy = cellY + (cell - image.height) / 2
         let c = image.channels
-        for y in 0..<image.height {
-            for x in 0..<image.width {
-                let s = (y * image.width + x) * c
-                let d = canvas.offset(x: ox + x, y: oy + y)
-                let a = c == 4 ? Int(image.pixels[s + 3]) : 255
-                for k in 0..<3 {
-                    let over = Int(image.pixels[s + k]), under = Int(canvas.pixels[d + k])
-                    canvas.pixels[d + k] = UInt8((over * a + under * (255 - a) + 127) / 255)
+        image.pixels.withUnsafeBufferPointer { src in
+            for y in 0..<image.height {
+                var s = y * image.width * c
+                var d = ((oy + y) * width + ox) * 3
+                for _ in 0..<image.width {
+                    let a = c == 4 ? Int(src[s + 3]) : 255
+                    for k in 0..<3 {
+                        let over = Int(src[s + k]), under = Int(canvas[d + k])
+                        canvas[d + k] = UInt8(truncatingIfNeeded: (over * a + under * (255 - a) + 127) / 255)
+                    }
+                    s += c
+                    d += 3
                 }
             }
         }
     }
 
     /// A flat grey square with a thin cross: "nothing here", without alarm.
-    static func drawPlaceholder(into canvas: inout PixelImage, x: Int, y: Int, cell: Int) {
+    static func drawPlaceholder(into canvas: UnsafeMutableBufferPointer<UInt8>, width: Int, x: Int, y: Int, cell: Int) {
         for j in 0..<cell {
+            var d = ((y + j) * width + x) * 3
             for i in 0..<cell {
                 let onCross = abs(i - j) <= 1 || abs(i + j - (cell - 1)) <= 1
                 let inset = i > cell / 4 && i < cell * 3 / 4
-                let color = onCross && inset ? placeholderMark : placeholder
-                let d = canvas.offset(x: x + i, y: y + j)
-                canvas.pixels[d] = color.0
-                canvas.pixels[d + 1] = color.1
-                canvas.pixels[d + 2] = color.2
+                let v = onCross && inset ? placeholderMark : placeholder
+                canvas[d] = v
+                canvas[d + 1] = v
+                canvas[d + 2] = v
+                d += 3
             }
         }
     }
