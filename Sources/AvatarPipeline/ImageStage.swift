@@ -110,7 +110,7 @@ struct PersonaSteps: Sendable {
         try await at(.split) { try await splitGrid(grid) }
         let thumbnails = Thumbnails(context: context, ws: ws, index: index, name: persona.fullName)
         if thumbnails.enabled && !files.thumbnails.allSatisfy({ ws.exists($0.thumb) }) {
-            log(.split, "making 5 thumbnails (longest side \(context.thumbSize) px)")
+            log(.split, "making thumbnails (longest side \(context.thumbSize) px)")
             try await thumbnails.makeMissing()
         }
         var urls = recorded

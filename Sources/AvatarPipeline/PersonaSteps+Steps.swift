@@ -20,8 +20,11 @@ extension PersonaSteps {
         try checkStopping()
         log(.base, "generating the base selfie (\(spec.images.size)) with \(context.images.name)")
         let image = try await context.images.baseImage(prompt: prompt, persona: persona, task: spec, index: index)
-        try await validate(image.png)
-        try await ws.write(files.base, image.png)
+        let size = spec.images.size, thumbSize = ws.exists(files.thumbBase) ? 0 : context.thumbSize
+        let png = image.png
+        let thumb = try await BlockingPool.shared.run { try ImagingSteps.validateBase(png, size: size, thumbSize: thumbSize) }
+        // The base and its thumbnail, made from the pixels just checked, with one sync of the folder.
+        try await ws.writeAll([(files.base, image.png)] + (thumb.map { [(files.thumbBase, $0)] } ?? []))
         if let usage = image.usage { try await recordUsage { $0.base = usage } }
         return image.png
     }
@@ -52,12 +55,18 @@ extension PersonaSteps {
         if let usage = image.usage { try await recordUsage { $0.grid = usage } }
     }
 
+    /// Step 5, with the variants' thumbnails made from the same pixels and
+    /// written with the images (the base's thumbnail comes after, from its file).
     func splitGrid(_ grid: [UInt8]) async throws {
         guard !files.images.allSatisfy(ws.exists) else { return }
         log(.split, "splitting the grid into 4 images and trimming them")
         let tolerance = context.trimTolerance
-        let parts = try await BlockingPool.shared.run { try ImagingSteps.split(grid, tolerance: tolerance) }
-        try await ws.writeAll(parts.enumerated().map { (files.image($0.offset), $0.element) })
+        let thumbSize = (0..<4).allSatisfy { ws.exists(files.thumb($0)) } ? 0 : context.thumbSize
+        let (images, thumbs) = try await BlockingPool.shared.run {
+            try ImagingSteps.split(grid, tolerance: tolerance, thumbSize: thumbSize)
+        }
+        try await ws.writeAll(images.enumerated().map { (files.image($0.offset), $0.element) }
+                              + thumbs.enumerated().map { (files.thumb($0.offset), $0.element) })
     }
 
     /// Step 6: the four uploads go in parallel; each is idempotent, so a

@@ -15,14 +15,18 @@ struct TaskPageBuilder: Sendable {
     func write(_ ws: TaskWorkspace, snapshot: TaskSnapshot, manifest: ResultManifest) async {
         do {
             let plan = pictures(ws, snapshot: snapshot)
-            let cell = ContactSheet.cellSize(thumbSize: thumbSize > 0 ? thumbSize : 256)
-            let rows: [[String?]] = snapshot.personas.map { p in
-                p.state == .failed ? Array(repeating: nil, count: 5) : plan[p.index, default: []].map(\.shown)
+            // The contact sheet is made from the thumbnails: none when they are off.
+            var sheets: [(png: [UInt8], width: Int, height: Int)] = []
+            if thumbSize > 0 {
+                let cell = ContactSheet.cellSize(thumbSize: thumbSize)
+                let rows: [[String?]] = snapshot.personas.map { p in
+                    p.state == .failed ? Array(repeating: nil, count: 5) : plan[p.index, default: []].map(\.shown)
+                }
+                let paths = rows.map { $0.map { $0.map(ws.absolutePath) } }
+                // Decoding, composing and encoding block: on the I/O pool.
+                sheets = try await BlockingPool.shared.run { try Self.sheets(paths, cell: cell) }
             }
-            let paths = rows.map { $0.map { $0.map(ws.absolutePath) } }
-            // Decoding, composing and encoding block: on the I/O pool.
-            let sheets = try await BlockingPool.shared.run { try Self.sheets(paths, cell: cell) }
-            try await ws.writeAll(sheets.enumerated().map { (TaskFiles.contactSheet($0.offset + 1), $0.element.png) })
+            var files = sheets.enumerated().map { (path: TaskFiles.contactSheet($0.offset + 1), bytes: $0.element.png) }
             let page = TaskPage(
                 taskID: snapshot.taskID, status: manifest.status, createdAt: snapshot.createdAt,
                 finishedAt: manifest.finishedAt,
@@ -37,7 +41,9 @@ struct TaskPageBuilder: Sendable {
                                     pictures: plan[p.index, default: []], failedStep: p.failure?.step,
                                     error: p.failure?.message)
                 })
-            try await ws.write(TaskFiles.page, Array(page.render().utf8))
+            // The sheets and the page in one batch: one sync of the folder.
+            files.append((path: TaskFiles.page, bytes: Array(page.render().utf8)))
+            try await ws.writeAll(files)
         } catch {
             logger.warning("[Task \(ws.taskID)] task page or contact sheet not written: \(error); the task is unaffected")
         }
@@ -82,7 +88,7 @@ struct TaskPageBuilder: Sendable {
             }
         }
         return try ContactSheet.compose(rows: images, cell: cell).map {
-            (try PNGCodec.encode($0, compressionLevel: 3), $0.width, $0.height)
+            (try PNGCodec.encode($0, compressionLevel: 1), $0.width, $0.height)
         }
     }
 }

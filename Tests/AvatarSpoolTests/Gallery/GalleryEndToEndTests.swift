@@ -64,6 +64,7 @@ struct GalleryEndToEndTests {
         #expect(!spool.exists("\(p1)/thumb_base.png"))
         #expect(spool.json("\(p1)/urls.json")?["thumbs"] == nil)
         #expect(spool.exists("completed/\(id)/index.html"), "pages do not need thumbnails")
+        #expect(!spool.exists("completed/\(id)/contact-sheet.png"), "the sheet is made from thumbnails")
 
         let off = try await spool.runToEnd(["thumbnails"], env: ["AVATAR_THUMB_SIZE": "0"])
         #expect(off.status == 1 && off.err.contains("AVATAR_THUMB_SIZE is 0"))
@@ -88,6 +89,7 @@ struct GalleryEndToEndTests {
         try FileManager.default.removeItem(atPath: spool.path("\(p1)/thumb_2.png"))
         let third = try await spool.runToEnd(["thumbnails", id])
         #expect(third.status == 0, "\(third.err)")
+        #expect(spool.exists("completed/\(id)/contact-sheet.png"), "the backfill makes the sheet")
         let page = String(decoding: try #require(spool.read("completed/\(id)/index.html")), as: UTF8.self)
         #expect(page.contains("image missing"))
         #expect(!page.contains("persona_1/thumb_2.png") && !page.contains("persona_1/image_2.png"))
