@@ -12,6 +12,6 @@ shot() { # url file width height [extra flags]
     echo "wrote $2"
 }
 mkdir -p docs
-shot "file://$SPOOL/index.html" docs/spool-page.png 1100 560
+shot "file://$SPOOL/index.html" docs/spool-page.png 900 330
 shot "file://$SPOOL/completed/$TASK/index.html" docs/task-page.png 1200 1300
 shot "file://$SPOOL/completed/$TASK/index.html" docs/task-page-phone-dark.png 390 844 --force-dark-mode --blink-settings=preferredColorScheme=0

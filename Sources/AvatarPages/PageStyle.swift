@@ -20,13 +20,13 @@ enum PageStyle {
     .error{color:var(--bad);overflow-wrap:anywhere}
     .imgs{display:grid;grid-template-columns:repeat(5,minmax(0,1fr));gap:8px}
     .imgs figure{margin:0}
-    .imgs img{display:block;width:100%;height:auto;aspect-ratio:1/1;object-fit:contain;border-radius:6px;background:var(--ph)}
+    .imgs img{display:block;width:100%;height:auto;aspect-ratio:1/1;object-fit:contain;border-radius:6px}
     .imgs figcaption{font-size:.8em;color:var(--muted)}
     .ph{display:flex;align-items:center;justify-content:center;aspect-ratio:1;border-radius:6px;background:var(--ph);color:var(--muted);font-size:.8em;text-align:center}
     .sheets img{max-width:100%;height:auto;border:1px solid var(--line)}
-    table{border-collapse:collapse;width:100%;margin:0 0 16px}
+    table{border-collapse:collapse;min-width:60%;margin:0 0 16px}
     th,td{text-align:left;padding:4px 8px;border-bottom:1px solid var(--line);overflow-wrap:anywhere}
-    td.n{text-align:right;white-space:nowrap}
+    td.n,th.n{text-align:right;white-space:nowrap}
     progress{width:8em}
     .counts{display:flex;flex-wrap:wrap;gap:6px 16px;margin:0 0 16px;padding:0;list-style:none}
     @media (max-width:640px){body{padding:10px}.imgs{grid-template-columns:repeat(3,minmax(0,1fr))}th.opt,td.opt{display:none}}

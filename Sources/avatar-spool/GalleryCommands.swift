@@ -43,7 +43,7 @@ struct ThumbnailsCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "Task ids (default: every completed task).")
+    @Argument(help: ArgumentHelp("Task ids (default: every completed task).", valueName: "task-id"))
     var taskIDs: [String] = []
 
     func run() async throws {
@@ -77,7 +77,7 @@ struct ExportCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "Task ids (default: every completed task).")
+    @Argument(help: ArgumentHelp("Task ids (default: every completed task).", valueName: "task-id"))
     var taskIDs: [String] = []
 
     @Option(help: "csv or jsonl.")
