@@ -72,9 +72,16 @@ public actor SpoolPageWriter {
         return await task.value
     }
 
+    private var sweptTemporaries = false
+
     private func write() async -> Written? {
         let started = ContinuousClock.now
         last = started
+        if !sweptTemporaries {
+            sweptTemporaries = true
+            let root = layout.root
+            await BlockingPool.shared.run { Self.removeStaleTemporaries(in: root) }
+        }
         do {
             let rows = try await self.rows()
             let layout = layout
@@ -89,6 +96,22 @@ public actor SpoolPageWriter {
         } catch {
             logger.warning("spool page \(path) not written: \(error)")
             return nil
+        }
+    }
+
+    /// A writer killed mid-write leaves its `.tmp-<pid>-…` at the spool
+    /// root: the first write of a process removes those whose process is gone
+    /// (or that are older than a minute); a live processor's are left alone.
+    static func removeStaleTemporaries(in root: String) {
+        let fm = FileManager.default
+        for name in (try? fm.contentsOfDirectory(atPath: root)) ?? [] where name.hasPrefix(".tmp-") {
+            let path = root + "/" + name
+            let pid = name.dropFirst(5).split(separator: "-").first.flatMap { Int32($0) }
+            let gone = pid.map { kill($0, 0) != 0 && errno == ESRCH } ?? true
+            let modified = (try? fm.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+            if gone || (modified.map { Date().timeIntervalSince($0) > 60 } ?? false) {
+                try? fm.removeItem(atPath: path)
+            }
         }
     }
 
