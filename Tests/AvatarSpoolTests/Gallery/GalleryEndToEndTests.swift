@@ -54,7 +54,7 @@ struct GalleryEndToEndTests {
         #expect(gallery.out == "file://\(spool.root)/index.html\n", "\(gallery.out)")
     }
 
-    @Test("with AVATAR_THUMB_SIZE=0 no thumbnails are made; `thumbnails` backfills them (files, URLs, index, page), a second run changes nothing, and a deleted image becomes a placeholder")
+    @Test("with AVATAR_THUMB_SIZE=0 no thumbnails are made; `thumbnails` backfills them (files, URLs, index, page), a second run changes nothing, a deleted image becomes a placeholder, and a page that cannot be written is logged without touching the task")
     func backfill() async throws {
         let spool = try TempSpool("backfill")
         defer { spool.remove() }
@@ -93,6 +93,15 @@ struct GalleryEndToEndTests {
         let page = String(decoding: try #require(spool.read("completed/\(id)/index.html")), as: UTF8.self)
         #expect(page.contains("image missing"))
         #expect(!page.contains("persona_1/thumb_2.png") && !page.contains("persona_1/image_2.png"))
+
+        // A page that cannot be written (a folder in its place) is logged; the task is unaffected.
+        try FileManager.default.removeItem(atPath: spool.path("completed/\(id)/index.html"))
+        try FileManager.default.createDirectory(atPath: spool.path("completed/\(id)/index.html/blocker"), withIntermediateDirectories: true)
+        let blocked = try await spool.runToEnd(["thumbnails", id])
+        #expect(blocked.status == 0, "\(blocked.err)")
+        #expect(blocked.err.contains("task page or contact sheet not written"), "\(blocked.err)")
+        #expect(spool.stage(of: id) == "completed")
+        #expect(spool.json("completed/\(id)/result.json") != nil)
 
         let missing = try await spool.runToEnd(["thumbnails", "no-such-task"])
         #expect(missing.status == 1 && missing.err.contains("no task 'no-such-task'"))
