@@ -43,12 +43,19 @@ extension PixelImage {
                 for ox in 0..<newWidth {
                     var acc = SIMD4<Float>.zero
                     let first = xStart[ox]
-                    for t in first..<(first + xCount[ox]) {
-                        let o = srow + xIndex[t] * c
-                        let alpha: Float = hasAlpha ? Float(src[o + 3]) : 255
-                        let px = SIMD4<Float>(Float(src[o]) * (alpha / 255), Float(src[o + 1]) * (alpha / 255),
-                                              Float(src[o + 2]) * (alpha / 255), alpha)
-                        acc += px * xWeight[t]
+                    if hasAlpha {
+                        for t in first..<(first + xCount[ox]) {
+                            let o = srow + xIndex[t] * 4
+                            let alpha = Float(src[o + 3])
+                            let px = SIMD4<Float>(Float(src[o]), Float(src[o + 1]), Float(src[o + 2]), 255)
+                            acc += px * (xWeight[t] * alpha * (1 / 255))
+                        }
+                    } else {
+                        // Opaque: alpha is 255 everywhere, nothing to premultiply.
+                        for t in first..<(first + xCount[ox]) {
+                            let o = srow + xIndex[t] * 3
+                            acc += SIMD4<Float>(Float(src[o]), Float(src[o + 1]), Float(src[o + 2]), 255) * xWeight[t]
+                        }
                     }
                     mid[d] = acc
                     d += 1
