@@ -1,14 +1,18 @@
 # avatar-spool — set-up, build, demo, tests. See README.md.
 SHELL := /bin/bash
 APT_PACKAGES := libcurl4-openssl-dev libpng-dev libsqlite3-dev curl
+# The browser test opens the task and spool pages in headless Chromium.
+TEST_PACKAGES += chromium
 SWIFT ?= swift
 BIN_RELEASE := .build/release/avatar-spool
 
-.PHONY: deps build release demo test bench clean
+.PHONY: deps test-deps build release demo test bench clean
 
-# Installs the system libraries only when one is missing.
-deps:
-	@missing=""; for p in $(APT_PACKAGES); do \
+# Installs the system packages only when one is missing.
+deps: PACKAGES = $(APT_PACKAGES)
+test-deps: PACKAGES = $(APT_PACKAGES) $(TEST_PACKAGES)
+deps test-deps:
+	@missing=""; for p in $(PACKAGES); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
@@ -25,8 +29,8 @@ release: deps
 demo: release
 	bash scripts/demo.sh $(BIN_RELEASE)
 
-test: deps
-	bash scripts/test.sh
+test: test-deps
+	AVATAR_REQUIRE_BROWSER=1 bash scripts/test.sh
 
 bench: release
 	bash scripts/bench.sh $(BIN_RELEASE)

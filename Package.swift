@@ -54,6 +54,8 @@ let package = Package(
         .target(name: "AvatarPipeline", dependencies: [
             "AvatarDomain", "AvatarImaging", "AvatarSystem", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
+        // pages, contact sheets and export tables: what a person looks at
+        .target(name: "AvatarPages", dependencies: ["AvatarDomain", "AvatarImaging"], swiftSettings: strict),
         .target(name: "AvatarProviders", dependencies: [
             "AvatarDomain", "AvatarImaging", "AvatarHTTP", "AvatarSpend", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
@@ -61,7 +63,7 @@ let package = Package(
         // floor 4: the composition root
         .target(name: "AvatarSpool", dependencies: [
             "AvatarConfig", "AvatarSpoolEngine", "AvatarStorage", "AvatarIndex", "AvatarSpend",
-            "AvatarPipeline", "AvatarProviders", .product(name: "Logging", package: "swift-log"),
+            "AvatarPipeline", "AvatarProviders", "AvatarPages", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
 
         // the command line, thin
@@ -71,7 +73,7 @@ let package = Package(
 
         .testTarget(name: "AvatarSpoolTests", dependencies: [
             "AvatarSpool", "AvatarTask", "AvatarImaging", "AvatarHTTP", "AvatarSystem",
-            "AvatarIndex", "AvatarPipeline", "AvatarSpend", "AvatarProviders", "AvatarDomain",
+            "AvatarIndex", "AvatarPipeline", "AvatarSpend", "AvatarProviders", "AvatarDomain", "AvatarPages",
         ], resources: [.copy("Fixtures")], swiftSettings: strict),
     ]
 )

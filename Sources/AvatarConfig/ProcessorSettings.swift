@@ -21,6 +21,8 @@ public struct ProcessorSettings: Sendable {
     public var imageProvider: String
     public var keyPrefix: String
     public var trimTolerance: Int
+    /// Longest side of the thumbnails in pixels (AVATAR_THUMB_SIZE); 0: none.
+    public var thumbSize: Int
 
     public init(_ s: Settings) throws {
         spool = s["AVATAR_SPOOL_DIR"] ?? "./spool"
@@ -45,5 +47,6 @@ public struct ProcessorSettings: Sendable {
         }
         keyPrefix = s["S3_KEY_PREFIX"] ?? "avatars"
         trimTolerance = try s.int("AVATAR_TRIM_TOLERANCE", default: 10, range: 0...255)
+        thumbSize = try s.int("AVATAR_THUMB_SIZE", default: 256, range: 0...2048)
     }
 }

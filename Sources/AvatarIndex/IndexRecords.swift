@@ -49,10 +49,16 @@ public struct IndexedResult: Sendable, Equatable {
     public var baseImageURL: String?
     /// image_1_url … image_4_url (image_0.png is image_1_url, as in the old service).
     public var imageURLs: [String?]
+    /// base_thumb_url and thumb_1_url … thumb_4_url (new, nullable; not in the old service).
+    public var baseThumbURL: String?
+    public var thumbURLs: [String?]
 
     public init(personaIndex: Int, firstname: String?, lastname: String?, gender: String?, age: Int?,
                 country: String?, city: String?, occupation: String?, bio: String?, imagePrompt: String?,
-                status: String, error: String?, baseImageURL: String?, imageURLs: [String?]) {
+                status: String, error: String?, baseImageURL: String?, imageURLs: [String?],
+                baseThumbURL: String? = nil, thumbURLs: [String?] = []) {
+        self.baseThumbURL = baseThumbURL
+        self.thumbURLs = thumbURLs
         self.personaIndex = personaIndex
         self.firstname = firstname
         self.lastname = lastname

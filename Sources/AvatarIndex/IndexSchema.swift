@@ -48,6 +48,13 @@ enum IndexSchema {
                 );
                 """)
         }
+        // Thumbnails (issue 8): new nullable columns; the old ones and the
+        // old service's queries are unchanged.
+        m.registerMigration("v2-thumbnails") { db in
+            for column in ["base_thumb_url", "thumb_1_url", "thumb_2_url", "thumb_3_url", "thumb_4_url"] {
+                try db.execute(sql: "ALTER TABLE generation_results ADD COLUMN \(column) TEXT")
+            }
+        }
         return m
     }
 }

@@ -6,7 +6,7 @@ import GRDB
 /// makes the whole index anew from the folders.
 public final class SpoolIndex: Sendable {
     public let path: String
-    private let pool: DatabasePool
+    let pool: DatabasePool
 
     /// Opens (creating and migrating) the index at `path`.
     /// - Throws: GRDB's `DatabaseError` when SQLite cannot open or migrate it.
@@ -90,16 +90,18 @@ public final class SpoolIndex: Sendable {
                        arguments: [rowID])
         for r in t.results {
             let urls = (0..<4).map { $0 < r.imageURLs.count ? r.imageURLs[$0] : nil }
+            let thumbs = (0..<4).map { $0 < r.thumbURLs.count ? r.thumbURLs[$0] : nil }
             let args: [(any DatabaseValueConvertible)?] = [
                 rowID, r.personaIndex, r.firstname, r.lastname, r.gender, r.age, r.country, r.city,
                 r.occupation, r.bio, r.imagePrompt, r.status, r.error, r.baseImageURL,
-                urls[0], urls[1], urls[2], urls[3], now, now,
+                urls[0], urls[1], urls[2], urls[3], r.baseThumbURL, thumbs[0], thumbs[1], thumbs[2], thumbs[3], now, now,
             ]
             try db.execute(sql: """
                 INSERT INTO generation_results (task_id, persona_index, firstname, lastname, gender, age, country,
                     city, occupation, bio, image_prompt, status, error, base_image_url, image_1_url, image_2_url,
-                    image_3_url, image_4_url, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    image_3_url, image_4_url, base_thumb_url, thumb_1_url, thumb_2_url, thumb_3_url, thumb_4_url,
+                    created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(task_id, persona_index) DO UPDATE SET firstname = excluded.firstname,
                     lastname = excluded.lastname, gender = excluded.gender, age = excluded.age,
                     country = excluded.country, city = excluded.city, occupation = excluded.occupation,
@@ -107,7 +109,9 @@ public final class SpoolIndex: Sendable {
                     error = excluded.error, base_image_url = excluded.base_image_url,
                     image_1_url = excluded.image_1_url, image_2_url = excluded.image_2_url,
                     image_3_url = excluded.image_3_url, image_4_url = excluded.image_4_url,
-                    updated_at = excluded.updated_at
+                    base_thumb_url = excluded.base_thumb_url, thumb_1_url = excluded.thumb_1_url,
+                    thumb_2_url = excluded.thumb_2_url, thumb_3_url = excluded.thumb_3_url,
+                    thumb_4_url = excluded.thumb_4_url, updated_at = excluded.updated_at
                 """, arguments: StatementArguments(args))
         }
     }
@@ -119,7 +123,8 @@ public final class SpoolIndex: Sendable {
             let rows = try Row.fetchAll(db, sql: """
                 SELECT t.task_id, t.status, t.count, t.completed_personas, t.failed_personas, t.error_log,
                        r.persona_index, r.firstname, r.lastname, r.status AS persona_status, r.error,
-                       r.base_image_url, r.image_1_url, r.image_2_url, r.image_3_url, r.image_4_url
+                       r.base_image_url, r.image_1_url, r.image_2_url, r.image_3_url, r.image_4_url,
+                       r.base_thumb_url, r.thumb_1_url, r.thumb_2_url, r.thumb_3_url, r.thumb_4_url
                 FROM generation_tasks t LEFT JOIN generation_results r ON r.task_id = t.id
                 ORDER BY t.task_id, r.persona_index
                 """)

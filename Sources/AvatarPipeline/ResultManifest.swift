@@ -36,7 +36,7 @@ public struct ResultManifest: Codable, Sendable {
         case finishedAt = "finished_at"
     }
 
-    init(snapshot: TaskSnapshot, status: TaskStage, providers: Providers, now: Date = Date()) {
+    init(snapshot: TaskSnapshot, status: TaskStage, providers: Providers, finishedAt: String? = nil, now: Date = Date()) {
         taskID = snapshot.taskID
         self.status = status.rawValue
         count = snapshot.total
@@ -52,10 +52,11 @@ public struct ResultManifest: Codable, Sendable {
             if p.hasBase { files["base"] = [f.base] }
             if p.hasGrid { files["grid"] = [f.grid] }
             if p.imageCount > 0 { files["images"] = Array(f.images.prefix(p.imageCount)) }
+            if !p.thumbnails.isEmpty { files["thumbnails"] = p.thumbnails }
             return Entry(index: p.index, status: p.state.rawValue, persona: p.persona, prompt: p.prompt,
                          files: files, urls: p.urls, usage: p.usage, error: p.failure)
         }
-        finishedAt = ISO8601DateFormatter().string(from: now)
+        self.finishedAt = finishedAt ?? ISO8601DateFormatter().string(from: now)
     }
 }
 

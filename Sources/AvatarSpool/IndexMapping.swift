@@ -20,7 +20,8 @@ enum IndexMapping {
                     gender: p.persona?.gender, age: p.persona?.age, country: p.persona?.country,
                     city: p.persona?.city, occupation: p.persona?.occupation, bio: p.persona?.bio,
                     imagePrompt: p.prompt, status: p.state.rawValue, error: p.failure?.message,
-                    baseImageURL: p.urls.base, imageURLs: p.urls.images.map { Optional($0) })
+                    baseImageURL: p.urls.base, imageURLs: p.urls.images.map { Optional($0) },
+                    baseThumbURL: p.urls.baseThumb, thumbURLs: p.urls.thumbs.map { Optional($0) })
             })
     }
 }

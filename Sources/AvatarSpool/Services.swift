@@ -20,6 +20,8 @@ public struct Services: Sendable {
     public let claimer: Claimer
     public let context: PipelineContext
     public let indexer: Indexer
+    /// The spool's index.html (task pages are written through `context.onFinish`).
+    public let spoolPage: SpoolPageWriter
     public let parse: @Sendable ([UInt8]) -> TaskSpec?
     public let admit: Admit
     public let logger: Logger
@@ -59,19 +61,26 @@ public struct Services: Sendable {
             return nil
         }
         let indexer = Indexer(layout: layout, parse: parse, logger: logger)
+        let spoolPage = SpoolPageWriter(layout: layout, indexer: indexer, logger: logger)
+        let taskPage = TaskPageBuilder(thumbSize: settings.thumbSize, logger: logger)
         let context = PipelineContext(
             personas: personas, images: images, store: store,
             dataLimiter: AsyncLimiter(limit: settings.dataConcurrency),
             imageLimiter: AsyncLimiter(limit: settings.imageConcurrency),
-            keyPrefix: settings.keyPrefix, trimTolerance: settings.trimTolerance, parse: parse,
-            onProgress: { ws in await indexer.sync(ws, immediate: false) },
+            keyPrefix: settings.keyPrefix, trimTolerance: settings.trimTolerance, thumbSize: settings.thumbSize,
+            parse: parse,
+            onProgress: { ws in
+                await indexer.sync(ws, immediate: false)
+                await spoolPage.changed()
+            },
+            onFinish: { ws, snapshot, manifest in await taskPage.write(ws, snapshot: snapshot, manifest: manifest) },
             redact: { [secrets = values.secretValues] text in
                 secrets.reduce(text) { $0.replacingAll($1, with: "***") }
             },
             logger: logger)
         let claimer = Claimer(layout: layout, admit: admit, settleSeconds: settings.settleSeconds, logger: logger)
         return Services(settings: settings, layout: layout, claimer: claimer, context: context,
-                        indexer: indexer, parse: parse, admit: admit, logger: logger, summary: chosen.summary,
+                        indexer: indexer, spoolPage: spoolPage, parse: parse, admit: admit, logger: logger, summary: chosen.summary,
                         transport: chosen.transport, models: chosen.models, prices: chosen.prices, spend: chosen.spend,
                         spendGuard: spendGuard)
     }

@@ -53,7 +53,9 @@ public struct TaskDetail: Codable, Sendable {
         if let error { out += "errors:\n" + error.split(separator: "\n").map { "  \($0)\n" }.joined() }
         for p in personas {
             out += "  \(p.index). \(p.name ?? "(no data yet)") — \(p.status)"
-            if p.status == "in_progress" { out += " (next step \(p.nextStep)/7)" }
+            if p.status == "in_progress", let step = PersonaStep(rawValue: p.nextStep) {
+                out += " (next: \(step.label))"
+            }
             if let e = p.error { out += ": \(e)" }
             out += "\n"
         }

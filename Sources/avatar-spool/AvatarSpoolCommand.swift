@@ -17,6 +17,6 @@ struct AvatarSpoolCommand: AsyncParsableCommand {
         version: AvatarSpoolVersion.string,
         subcommands: [RunCommand.self, SubmitCommand.self, ValidateCommand.self, StatusCommand.self,
                       RetryCommand.self, ReindexCommand.self, SplitCommand.self, DoctorCommand.self,
-                      SpendCommand.self]
+                      SpendCommand.self, ThumbnailsCommand.self, ExportCommand.self, GalleryCommand.self]
     )
 }

@@ -22,6 +22,7 @@ struct RetryCommand: AsyncParsableCommand {
         do {
             let (folder, count) = try await Retrier(layout: services.layout, parse: services.parse).retry(taskID)
             await services.indexer.sync(folder)
+            await services.spoolPage.writeNow()
             print("\(taskID): \(count) persona(s) to redo; now in \(folder.stage.rawValue)/")
         } catch let error as RetryError {
             printError(error.message)
@@ -47,6 +48,7 @@ struct ReindexCommand: AsyncParsableCommand {
         let services = try global.services()
         try services.layout.create()
         let n = try await services.indexer.rebuild()
+        await services.spoolPage.writeNow()
         print("indexed \(n) task(s) into \(services.layout.indexPath)")
     }
 }

@@ -57,5 +57,6 @@ struct RunCommand: AsyncParsableCommand {
         }
         defer { reload.cancel() }
         try await processor.run(drain: drain)
+        await services.spoolPage.flush()
     }
 }

@@ -178,6 +178,16 @@ def make_png(width, height=None):
             + chunk(b"IEND", b""))
 
 
+# A persona whose text tries to run script in a page, in several scripts.
+HOSTILE_PERSONA = {
+    "firstname": "Layla<script>window.__pwned=1</script>",
+    "lastname": "ليلى 山田 😀",
+    "city": "東京 \"<b>bold</b>\"",
+    "bio": "<img src=x onerror=\"window.__pwned=2\"> Likes commas, \"quotes\" and\nnew lines; "
+           "مرحبا بالعالم, こんにちは世界 🎉 </p><script>window.__pwned=3</script>",
+}
+
+
 class State:
     def __init__(self, args):
         self.args = args
@@ -396,6 +406,8 @@ class Handler(BaseHTTPRequestHandler):
             del p["city"]
         if how == "bad_type":
             p["age"] = "thirty"
+        if how == "hostile":  # markup and every script a page must render as text
+            p.update(HOSTILE_PERSONA)
         text = json.dumps(p)
         if how == "prose":
             return "Sure! Here is the persona you asked for:\n" + text + "\nLet me know if you need more."
