@@ -41,7 +41,7 @@ let package = Package(
             "AvatarSystem", "AvatarTask", "AvatarDomain", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "AvatarStorage", dependencies: [
-            "AvatarDomain", "AvatarHTTP", "AvatarSystem", .product(name: "Logging", package: "swift-log"),
+            "AvatarDomain", "AvatarHTTP", "AvatarSystem", "AvatarConfig", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "AvatarIndex", dependencies: [
             "AvatarTask", "AvatarDomain", .product(name: "GRDB", package: "GRDB.swift"),

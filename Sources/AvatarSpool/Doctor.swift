@@ -34,7 +34,7 @@ public struct Doctor: Sendable {
         })
         for name in names.sorted() {
             guard let v = values[name] else { config.append((name, "(unset)")); continue }
-            config.append((name, Settings.isSecret(name) ? Settings.mask(v) : v))
+            config.append((name, Settings.isSecret(name) ? Settings.mask(v) : Settings.maskURL(v)))
         }
         var lines: [Line] = []
         var logger = Logger(label: "avatar-spool.doctor")
@@ -68,7 +68,7 @@ public struct Doctor: Sendable {
         for (k, v) in configuration { out += "  \(k)=\(v)\n" }
         out += "\nchecks:\n"
         for l in lines { out += "  [\(l.ok ? " ok " : "FAIL")] \(l.what): \(l.detail)\n" }
-        return out
+        return Settings.maskURLs(in: out)
     }
 }
 

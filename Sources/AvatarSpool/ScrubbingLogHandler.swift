@@ -1,8 +1,10 @@
+import AvatarConfig
 import Foundation
 import Logging
 
-/// A log handler that masks every configured secret before a line is
-/// written: keys never reach a log even when a remote echoes one back.
+/// A log handler that masks every configured secret and the credentials of
+/// every URL before a line is written: keys never reach a log even when a
+/// remote echoes one back.
 public struct ScrubbingLogHandler: LogHandler {
     private var inner: StreamLogHandler
     private let secrets: [String]
@@ -28,7 +30,7 @@ public struct ScrubbingLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var text = event.message.description
+        var text = Settings.maskURLs(in: event.message.description)
         for secret in secrets { text = text.replacingAll(secret, with: "***") }
         var scrubbed = event
         scrubbed.message = Logger.Message(stringLiteral: text)

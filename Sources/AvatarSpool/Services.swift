@@ -57,7 +57,7 @@ public struct Services: Sendable {
             keyPrefix: settings.keyPrefix, trimTolerance: settings.trimTolerance, parse: parse,
             onProgress: { ws in await indexer.sync(ws, immediate: false) },
             redact: { [secrets = values.secretValues] text in
-                secrets.reduce(text) { $0.replacingAll($1, with: "***") }
+                secrets.reduce(Settings.maskURLs(in: text)) { $0.replacingAll($1, with: "***") }
             },
             logger: logger)
         let claimer = Claimer(layout: layout, admit: admit, settleSeconds: settings.settleSeconds, logger: logger)

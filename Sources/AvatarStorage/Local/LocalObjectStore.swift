@@ -41,6 +41,8 @@ public struct LocalObjectStore: ObjectStore {
             try await pool.run { try Self.publish(filePath, key: key, root: root) }
         } catch let error as ProviderError {
             throw error
+        } catch let error as SystemError where error.errno == ENOSPC || error.errno == EDQUOT {
+            throw error // the disk, not the object: the processor pauses the task
         } catch {
             throw ProviderError(.storage, provider: name, message: "cannot publish \(filePath) as \(key) in \(root): \(error)")
         }
