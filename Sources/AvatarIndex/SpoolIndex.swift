@@ -25,6 +25,31 @@ public final class SpoolIndex: Sendable {
         try IndexSchema.migrator.migrate(pool)
     }
 
+    /// Whether `error` says the file is not a database or is damaged: the
+    /// index is derived, so such a file is moved aside and rebuilt.
+    public static func isCorruption(_ error: Error) -> Bool {
+        guard let e = error as? DatabaseError else { return false }
+        return [ResultCode.SQLITE_NOTADB, .SQLITE_CORRUPT].contains(e.resultCode)
+    }
+
+    /// Renames a damaged index (and its -wal and -shm files) to
+    /// `<path>.corrupt-<UTC time>`, kept for a post-mortem.
+    /// - Returns: the new path; nil when another process moved it first.
+    /// - Throws: `CocoaError`/POSIX errors from the rename other than "gone".
+    public static func moveAside(_ path: String, now: Date = Date()) throws -> String? {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        let aside = path + ".corrupt-" + f.string(from: now)
+        guard rename(path, aside) == 0 else {
+            if errno == ENOENT { return nil }
+            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+        }
+        for suffix in ["-wal", "-shm"] { _ = rename(path + suffix, aside + suffix) }
+        return aside
+    }
+
     /// True when the index file is gone from disk (deleted while we run).
     public var isDeleted: Bool { !FileManager.default.fileExists(atPath: path) }
 

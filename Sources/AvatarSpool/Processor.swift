@@ -240,10 +240,12 @@ public final class Processor: Sendable {
             } else {
                 // The task's own folder cannot be written (read-only, gone):
                 // record why where possible and let other tasks go on.
-                await fail(folder, "cannot write the task folder: \(error)")
+                let why = error is UnreadableFile
+                    ? "\(error); `avatar-spool retry \(folder.taskID)` sets it aside and makes it again"
+                    : "cannot write the task folder: \(error)"
+                await fail(folder, why)
                 if folder.stage != .failed {
-                    gaveUp.record("\(folder.stage.rawValue)/\(folder.taskID)", "cannot write the task folder: \(error)",
-                                  retryOnRescan: false)
+                    gaveUp.record("\(folder.stage.rawValue)/\(folder.taskID)", why, retryOnRescan: false)
                 }
             }
         }

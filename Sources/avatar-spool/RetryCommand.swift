@@ -20,8 +20,10 @@ struct RetryCommand: AsyncParsableCommand {
     func run() async throws {
         let services = try global.services()
         do {
-            let (folder, count) = try await Retrier(layout: services.layout, parse: services.parse).retry(taskID)
+            let (folder, count, setAside) = try await Retrier(layout: services.layout, parse: services.parse,
+                                                              admit: services.admit).retry(taskID)
             await services.indexer.sync(folder)
+            for line in setAside { print("\(taskID): \(line)") }
             print("\(taskID): \(count) persona(s) to redo; now in \(folder.stage.rawValue)/")
         } catch let error as RetryError {
             printError(error.message)
@@ -47,6 +49,9 @@ struct ReindexCommand: AsyncParsableCommand {
         let services = try global.services()
         try services.layout.create()
         let n = try await services.indexer.rebuild()
+        if let aside = await services.indexer.movedAside {
+            print("the index was corrupt: moved it aside to \(aside)")
+        }
         print("indexed \(n) task(s) into \(services.layout.indexPath)")
     }
 }

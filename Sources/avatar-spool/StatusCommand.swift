@@ -24,8 +24,8 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         let services = try global.services()
         if let taskID {
-            guard let detail = try await TaskDetail.make(id: taskID, layout: services.layout, parse: services.parse) else {
-                printError("no task '\(taskID)' in \(services.layout.root)")
+            guard let detail = try await TaskDetail.make(id: taskID, layout: services.layout, admit: services.admit, parse: services.parse) else {
+                printError("no task '\(taskID)' in \(services.layout.root) (neither in pending/ nor in a status folder)")
                 throw ExitCode(1)
             }
             if json { try printJSON(detail) } else { print(detail.text, terminator: "") }
@@ -33,5 +33,9 @@ struct StatusCommand: AsyncParsableCommand {
         }
         let report = await StatusReport.make(layout: services.layout, parse: services.parse)
         if json { try printJSON(report) } else { print(report.text, terminator: "") }
+        if !report.problems.isEmpty {
+            report.problems.forEach { printError($0) }
+            throw ExitCode(1)
+        }
     }
 }
