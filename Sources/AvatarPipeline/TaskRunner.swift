@@ -63,8 +63,9 @@ public struct TaskRunner: Sendable {
         let final: TaskStage = snapshot.succeeded > 0 ? .completed : .failed
         let providers = ResultManifest.Providers(data: context.personas.name, images: context.images.name,
                                                  storage: context.store.name)
-        try await JSONFiles.write(ResultManifest(snapshot: snapshot, status: final, providers: providers),
-                                  TaskFiles.result, in: ws)
+        var manifest = ResultManifest(snapshot: snapshot, status: final, providers: providers)
+        if let digest = context.digest { try await manifest.recordChecksums(in: ws, digest: digest) }
+        try await JSONFiles.write(manifest, TaskFiles.result, in: ws)
         let failures = snapshot.personas.compactMap(\.failure)
         if failures.isEmpty {
             try ws.remove(TaskFiles.error)

@@ -59,6 +59,7 @@ public struct Services: Sendable {
             redact: { [secrets = values.secretValues] text in
                 secrets.reduce(Settings.maskURLs(in: text)) { $0.replacingAll($1, with: "***") }
             },
+            digest: { path in try await FileDigest.compute(path: path, partSize: nil).sha256Hex },
             logger: logger)
         let claimer = Claimer(layout: layout, admit: admit, settleSeconds: settings.settleSeconds, logger: logger)
         return Services(settings: settings, layout: layout, claimer: claimer, context: context,

@@ -52,12 +52,12 @@ public struct Submitter: Sendable {
                     + (same ? " (the same file: nothing submitted)" : " with other content") + ". "
                     + IDRule.text + " Give this file another task_id"
                     + (stage.isTerminal ? ", or run `avatar-spool retry \(id)` to redo what failed in the old one." : "."),
-            ])
+            ], headline: "not submitted")
         }
         if let waiting = layout.pendingTask(id, admit: admit) {
             throw SubmitError(file: path, reasons: [
                 "task id '\(id)' is already waiting in pending/\(waiting.name). \(IDRule.text) Give this file another task_id.",
-            ])
+            ], headline: "not submitted")
         }
         try layout.create()
         var name = URL(fileURLWithPath: path).lastPathComponent
@@ -89,8 +89,9 @@ public struct Submitter: Sendable {
 public struct SubmitError: Error, CustomStringConvertible {
     public var file: String
     public var reasons: [String]
+    public var headline = "invalid task file"
     public var description: String {
-        "\(file): invalid task file\n" + reasons.map { "  - " + $0 }.joined(separator: "\n")
+        "\(file): \(headline)\n" + reasons.map { "  - " + $0 }.joined(separator: "\n")
     }
 }
 

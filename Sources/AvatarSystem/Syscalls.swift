@@ -77,6 +77,26 @@ public enum Sys {
         }
     }
 
+    /// Makes `dstfd` a copy-on-write clone of `srcfd` (FICLONE).
+    /// - Returns: false where the file system cannot clone (the caller copies).
+    /// - Throws: `SystemError` for any other failure (ENOSPC, EIO).
+    public static func clone(_ dstfd: Int32, from srcfd: Int32, path: String = "") throws -> Bool {
+        if retrying({ cs_ficlone(dstfd, srcfd) }) == 0 { return true }
+        let err = errno
+        if [EOPNOTSUPP, ENOTSUP, EXDEV, EINVAL, ENOTTY, EBADF, EPERM].contains(err) { return false }
+        throw SystemError("ioctl(FICLONE)", path: path, errno: err)
+    }
+
+    /// pread(2), retrying EINTR. - Returns: bytes read (0 at the end).
+    public static func pread(_ fd: Int32, _ buffer: UnsafeMutableRawBufferPointer, offset: Int64, path: String = "") throws -> Int {
+        while true {
+            let n = Glibc.pread(fd, buffer.baseAddress, buffer.count, off_t(offset))
+            if n >= 0 { return n }
+            if errno == EINTR { continue }
+            throw SystemError("pread", path: path)
+        }
+    }
+
     /// Takes an exclusive flock without waiting. Returns false when another
     /// process holds it.
     public static func tryLock(_ fd: Int32, path: String = "") throws -> Bool {

@@ -32,7 +32,8 @@ struct StatusCommand: AsyncParsableCommand {
             return
         }
         let report = await StatusReport.make(layout: services.layout, parse: services.parse)
-        if json { try printJSON(report) } else { print(report.text, terminator: "") }
+        let noSpool = report.counts.isEmpty // nothing was there to count
+        if json { try printJSON(report) } else if !noSpool { print(report.text, terminator: "") }
         if !report.problems.isEmpty {
             report.problems.forEach { printError($0) }
             throw ExitCode(1)
