@@ -68,7 +68,10 @@ public final class Processor: Sendable {
         await scan()
 
         let slots = AsyncLimiter(limit: services.settings.taskConcurrency)
-        await withTaskGroup(of: Void.self) { group in
+        // A discarding group: a plain task group keeps every finished child
+        // (its task and stack slab, about 17 KB) until it is awaited, so a
+        // processor grew with every task it had finished (issue 14).
+        await withDiscardingTaskGroup { group in
             var lastFound = 0
             while true {
                 guard let item = await queue.next(drain: drain) else {
@@ -94,7 +97,6 @@ public final class Processor: Sendable {
                     await queue.done(item)
                 }
             }
-            await group.waitForAll()
         }
         watcher?.stop()
         background.forEach { $0.cancel() }

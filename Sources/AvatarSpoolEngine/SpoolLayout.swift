@@ -4,12 +4,29 @@ import Foundation
 
 /// Where everything lives in a spool (DESIGN.md §2).
 public struct SpoolLayout: Sendable {
-    /// Absolute path of the spool folder.
+    /// Absolute path of the spool folder, symlinks resolved: every path and
+    /// local object URL is the same however `--spool` was spelled.
     public let root: String
 
     public init(root: String) {
         let absolute = root.hasPrefix("/") ? root : FileManager.default.currentDirectoryPath + "/" + root
-        self.root = URL(fileURLWithPath: absolute).standardizedFileURL.path
+        self.root = Self.resolve(URL(fileURLWithPath: absolute).standardizedFileURL.path)
+    }
+
+    /// realpath(3) of the deepest part of `path` that exists, with the rest
+    /// (folders not made yet) appended as given.
+    static func resolve(_ path: String) -> String {
+        var head = path
+        var rest: [String] = []
+        while head != "/" && !head.isEmpty {
+            if let resolved = Sys.realpath(head) {
+                return ([resolved == "/" ? "" : resolved] + rest.reversed()).joined(separator: "/")
+            }
+            let url = URL(fileURLWithPath: head)
+            rest.append(url.lastPathComponent)
+            head = url.deletingLastPathComponent().path
+        }
+        return path
     }
 
     public var tmp: String { root + "/tmp" }

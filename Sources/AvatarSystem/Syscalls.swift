@@ -97,6 +97,21 @@ public enum Sys {
         }
     }
 
+    /// realpath(3): `path` with every symlink, `.` and `..` resolved; nil when
+    /// some part of it does not exist or cannot be searched.
+    public static func realpath(_ path: String) -> String? {
+        guard let resolved = Glibc.realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// inotify_add_watch(2). - Returns: the watch descriptor.
+    public static func inotifyAddWatch(_ fd: Int32, _ path: String, _ mask: UInt32) throws -> Int32 {
+        let wd = inotify_add_watch(fd, path, mask)
+        if wd < 0 { throw SystemError("inotify_add_watch", path: path) }
+        return wd
+    }
+
     /// Takes an exclusive flock without waiting. Returns false when another
     /// process holds it.
     public static func tryLock(_ fd: Int32, path: String = "") throws -> Bool {
