@@ -261,6 +261,10 @@ public struct Claimer: Sendable {
         var stuck: [StrandedClaim] = []
         for name in (try? Sys.listDirectory(layout.tmp)) ?? [] {
             if name.hasPrefix("claim-") {
+                // A claim folder is locked a moment after mkdir: one younger
+                // than a few seconds may be a live claim not yet locked.
+                guard let st = try? Sys.lstatat(AT_FDCWD, layout.tmp + "/" + name),
+                      Date().timeIntervalSince1970 - Double(st.st_mtim.tv_sec) > 5 else { continue }
                 guard let claim = try? ClaimFolder.reopen(layout: layout, name: name) else { continue }
                 if claim.isEmpty {
                     claim.discard()
