@@ -102,7 +102,7 @@ public struct LocalObjectStore: ObjectStore {
 
     /// Writes `src` into a new file `temp`: a clone where the file system can, else a copy.
     static func copy(_ src: Int32, to temp: String, in dirfd: Int32, path: String) throws {
-        let dst = try Sys.openat(dirfd, temp, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        let dst = try Sys.openat(dirfd, temp, O_WRONLY | O_CREAT | O_EXCL, 0o666) // the umask decides, as for every file
         do {
             if try !Sys.clone(dst, from: src, path: path) {
                 let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
