@@ -124,7 +124,7 @@ public final class Processor: Sendable {
             if (try? Sys.lstatat(AT_FDCWD, layout.root + "/" + place)) != nil { left.append("\(place): \(reason)") }
         }
         for claim in claims where !claim.live {
-            left.append("tmp/\(claim.folder) (pending/\(claim.file)): " + (entries["tmp/" + claim.folder] ?? "claimed but not moved on"))
+            left.append("tmp/\(claim.folder) (pending/\(claim.file)): " + (entries["tmp/" + claim.folder] ?? "claimed but not moved on (its processor died, or could not write the status folder)"))
         }
         return left
     }

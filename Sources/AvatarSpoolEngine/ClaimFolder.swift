@@ -36,8 +36,21 @@ final class ClaimFolder: @unchecked Sendable {
         let path = layout.tmp + "/" + name
         try Sys.mkdirat(AT_FDCWD, path)
         let fd = try Sys.open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
-        let lockfd = try Sys.openat(fd, TaskFolder.lockName, O_RDWR | O_CREAT | O_NOFOLLOW)
-        _ = try Sys.tryLock(lockfd, path: path)
+        let lockfd: Int32
+        do {
+            lockfd = try Sys.openat(fd, TaskFolder.lockName, O_RDWR | O_CREAT | O_NOFOLLOW)
+        } catch {
+            Sys.close(fd)
+            throw error
+        }
+        // Another processor's `recoverClaims` may lock a claim folder in the
+        // moment between its mkdir and this lock (it then removes it as
+        // empty): such a folder is never used; take another.
+        guard try Sys.tryLock(lockfd, path: path) else {
+            Sys.close(lockfd)
+            Sys.close(fd)
+            return try make(layout: layout, originalName: originalName)
+        }
         let origin = Array(originalName.utf8)
         let ofd = try Sys.openat(fd, ".origin", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW)
         try origin.withUnsafeBytes { try Sys.writeAll(ofd, $0) }

@@ -159,7 +159,7 @@ public struct Claimer: Sendable {
                     return .duplicate(id: id, existing: existing)
                 }
                 let newID = freeDuplicateID(id)
-                let message = "task id '\(id)' is already used by \(existing.rawValue)/\(id) with different content; this file was kept as failed/\(newID)/task.json. Give it another task_id and submit it again"
+                let message = "task id '\(id)' is already used by \(existing.rawValue)/\(id) with different content; this file was kept as failed/\(newID)/task.json. \(IDRule.text) Give it another task_id and submit it again"
                 try claim.writeReport(RejectionReport(taskID: newID, file: originalName, message: message, issues: [
                     .init(path: "task_id", expected: "an id not already in the spool", got: id),
                 ]))
@@ -261,10 +261,6 @@ public struct Claimer: Sendable {
         var stuck: [StrandedClaim] = []
         for name in (try? Sys.listDirectory(layout.tmp)) ?? [] {
             if name.hasPrefix("claim-") {
-                // A claim folder is locked a moment after mkdir: one younger
-                // than a few seconds may be a live claim not yet locked.
-                guard let st = try? Sys.lstatat(AT_FDCWD, layout.tmp + "/" + name),
-                      Date().timeIntervalSince1970 - Double(st.st_mtim.tv_sec) > 5 else { continue }
                 guard let claim = try? ClaimFolder.reopen(layout: layout, name: name) else { continue }
                 if claim.isEmpty {
                     claim.discard()

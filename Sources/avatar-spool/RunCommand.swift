@@ -16,7 +16,7 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Flag(help: "Process everything present until each task is completed or failed, then exit.")
+    @Flag(help: "Process everything present until each task is completed or failed, then exit (1, listing what and why, when something could not be done).")
     var drain = false
 
     @Option(parsing: .unconditional, help: "Seconds in-flight steps get to finish after SIGTERM (default 20; $AVATAR_GRACE).")
