@@ -44,7 +44,7 @@ let package = Package(
             "AvatarDomain", "AvatarHTTP", "AvatarSystem", "AvatarConfig", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "AvatarIndex", dependencies: [
-            "AvatarTask", "AvatarDomain", .product(name: "GRDB", package: "GRDB.swift"),
+            "AvatarTask", "AvatarDomain", "AvatarSystem", .product(name: "GRDB", package: "GRDB.swift"),
         ], swiftSettings: strict),
         .target(name: "AvatarPipeline", dependencies: [
             "AvatarDomain", "AvatarImaging", "AvatarSystem", .product(name: "Logging", package: "swift-log"),

@@ -56,7 +56,7 @@ public struct Doctor: Sendable {
             try layout.create()
             let probe = layout.tmp + "/.doctor-\(getpid())"
             try AtomicFile.write(Array("ok".utf8), toPath: probe)
-            unlink(probe)
+            try? Sys.unlinkat(AT_FDCWD, probe)
             return Line(ok: true, what: "spool", detail: "\(layout.root) is writable")
         } catch {
             return Line(ok: false, what: "spool", detail: "\(layout.root): \(error)")

@@ -140,9 +140,9 @@ final class ClaimFolder: @unchecked Sendable {
     /// Removes the claim folder and what little it holds.
     func discard() {
         for entry in (try? Sys.listDirectory(layout.tmp + "/" + name)) ?? [] {
-            _ = unlinkat(fd, entry, 0)
+            try? Sys.unlinkat(fd, entry)
         }
-        _ = rmdir(layout.tmp + "/" + name)
+        try? Sys.unlinkat(AT_FDCWD, layout.tmp + "/" + name, directory: true)
     }
 }
 

@@ -233,10 +233,7 @@ public struct Claimer: Sendable {
         do {
             if kind == S_IFLNK {
                 // Unlink, don't move: no link to outside the spool stays in it.
-                if unlinkat(pendingfd, name, 0) != 0 {
-                    if errno == ENOENT { claim.discard(); return .skipped }
-                    throw SystemError("unlink", path: name)
-                }
+                try Sys.unlinkat(pendingfd, name, missingOK: false)
             } else {
                 try Sys.renameNoReplace(pendingfd, name, claim.fd, "rejected-entry")
             }

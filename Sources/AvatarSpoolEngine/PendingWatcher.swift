@@ -28,8 +28,7 @@ public final class PendingWatcher: @unchecked Sendable {
 
     /// - Throws: `SystemError` from inotify_init1 or inotify_add_watch.
     public init(directory: String, logger: Logger) throws {
-        fd = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
-        if fd < 0 { throw SystemError("inotify_init1", path: directory) }
+        fd = try Sys.inotifyInit()
         self.directory = directory
         do {
             _ = try Sys.inotifyAddWatch(fd, directory, Self.mask)
@@ -74,17 +73,17 @@ public final class PendingWatcher: @unchecked Sendable {
             Sys.close(fd)
             continuation.finish()
         }
-        var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         while !isStopped {
-            let ready = poll(&pfd, 1, 250)
-            if ready <= 0 { continue }
-            let n = read(fd, buffer, capacity)
-            if n <= 0 {
-                if n < 0 && (errno == EAGAIN || errno == EINTR) { continue }
-                logger.error("inotify read failed: \(String(cString: strerror(errno)))")
+            guard Sys.poll(fd, events: Int16(POLLIN), timeoutMS: 250) else { continue }
+            let n: Int
+            do {
+                n = try Sys.read(fd, into: UnsafeMutableRawBufferPointer(start: buffer, count: capacity), path: directory)
+            } catch {
+                logger.error("inotify read failed: \(error); relying on rescans")
                 continuation.yield(.rescan)
                 return
             }
+            if n == 0 { continue }
             var offset = 0
             while offset + 16 <= n {
                 let mask = buffer.load(fromByteOffset: offset + 4, as: UInt32.self)

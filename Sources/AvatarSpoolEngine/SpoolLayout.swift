@@ -41,7 +41,7 @@ public struct SpoolLayout: Sendable {
     /// - Throws: `SystemError` from mkdir.
     public func create() throws {
         for path in [root, tmp] + TaskStage.allCases.map(folder) {
-            if mkdir(path, 0o777) != 0 && errno != EEXIST { throw SystemError("mkdir", path: path) }
+            do { try Sys.mkdirat(AT_FDCWD, path) } catch let e as SystemError where e.errno == EEXIST {}
         }
     }
 
@@ -53,8 +53,7 @@ public struct SpoolLayout: Sendable {
     /// The status folder a task id currently sits in, if any.
     public func locate(_ id: String) -> TaskStage? {
         for stage in TaskStage.allCases where stage != .pending {
-            var st = stat()
-            if lstat(taskPath(stage, id), &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR { return stage }
+            if let st = try? Sys.lstatat(AT_FDCWD, taskPath(stage, id)), (st.st_mode & S_IFMT) == S_IFDIR { return stage }
         }
         return nil
     }

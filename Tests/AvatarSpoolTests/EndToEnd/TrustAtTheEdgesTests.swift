@@ -291,7 +291,11 @@ extension EndToEnd {
             try await waitUntil("generating-images/gone", timeout: 60, context: { spool.overview() + processor.stderr }) {
                 spool.exists("generating-images/gone")
             }
-            try FileManager.default.removeItem(atPath: spool.path("generating-images/gone"))
+            // Out of the spool in one step (a recursive delete races with the
+            // processor's writes), then gone for good.
+            let outside = spool.base + "/removed-gone"
+            #expect(rename(spool.path("generating-images/gone"), outside) == 0)
+            try? FileManager.default.removeItem(atPath: outside)
             try await waitUntil("the row to go", timeout: 30, context: { processor.stderr }) {
                 let rows = try await SpoolIndex(path: spool.indexPath).query("SELECT status FROM generation_tasks WHERE task_id = 'gone'")
                 return rows.isEmpty
