@@ -6,7 +6,7 @@ struct RetryCommand: AsyncParsableCommand {
         commandName: "retry",
         abstract: "Send a failed task, or a completed one with failed personas, back through the pipeline.",
         discussion: """
-            Removes the error files and moves the task to data-generated/ (or generating-data/ when persona data is missing), where a running processor resumes it at its next rescan (or `run --drain` now). Only what is missing is generated or uploaded again.
+            Removes the error files and moves the task to data-generated/ (or generating-data/ when persona data is missing), where a running processor resumes it at its next rescan (or `run --drain` now). Only what is missing is generated or uploaded again; a checkpoint that cannot be read (a damaged persona_<n>/persona.json or urls.json) is kept as <file>.unreadable and made again.
 
             Example:
               avatar-spool retry berlin-devs-01 && avatar-spool run --drain
@@ -37,7 +37,7 @@ struct ReindexCommand: AsyncParsableCommand {
         commandName: "reindex",
         abstract: "Rebuild index.sqlite from the folders.",
         discussion: """
-            The folders are the truth; the index is derived. Safe while a processor runs.
+            The folders are the truth; the index is derived. Safe while a processor runs. A corrupt index.sqlite is moved aside (index.sqlite.corrupt-<time>) and built anew.
 
             Example:
               avatar-spool reindex --spool /srv/avatars

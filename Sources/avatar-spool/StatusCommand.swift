@@ -6,7 +6,7 @@ struct StatusCommand: AsyncParsableCommand {
         commandName: "status",
         abstract: "Show counts per status folder and the progress of unfinished tasks.",
         discussion: """
-            Read from the folders, which are the truth. With a task id: that task in detail, one line per persona.
+            Read from the folders, which are the truth. With a task id: that task in detail, one line per persona (a task still in pending/ is found too). Claims waiting in tmp/ are listed. Exits 1, saying why, when the spool does not exist or a status folder cannot be read.
 
             Example:
               avatar-spool status
