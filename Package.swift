@@ -46,10 +46,10 @@ let package = Package(
             "AvatarSystem", "AvatarTask", "AvatarDomain", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "AvatarStorage", dependencies: [
-            "AvatarDomain", "AvatarHTTP", "AvatarSystem", .product(name: "Logging", package: "swift-log"),
+            "AvatarDomain", "AvatarHTTP", "AvatarSystem", "AvatarConfig", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "AvatarIndex", dependencies: [
-            .product(name: "GRDB", package: "GRDB.swift"),
+            "AvatarSystem", .product(name: "GRDB", package: "GRDB.swift"),
         ], swiftSettings: strict),
         .target(name: "AvatarPipeline", dependencies: [
             "AvatarDomain", "AvatarImaging", "AvatarSystem", .product(name: "Logging", package: "swift-log"),

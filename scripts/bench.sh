@@ -7,6 +7,8 @@
 #     (16 personas x 2 requests / 8 x 200 ms = 0.8 s); target <= 1.15.
 #  4-5. thumbnails + contact sheet overhead, the spool page for 10 000 tasks
 #     (scripts/bench_gallery.sh).
+#  6. memory: 20,000 data-only tasks through one processor; RSS after 1,000 and
+#     after 20,000 (goal: within 10 % of each other, at most 100 MiB).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN="${1:-.build/release/avatar-spool}"
@@ -46,3 +48,7 @@ fi
 
 echo
 bash scripts/bench_gallery.sh "$BIN" "$WORK"
+
+echo
+echo "== 6. memory: 20,000 data-only tasks through one processor"
+nice -n 5 python3 scripts/bench_memory.py "$BIN" "$WORK" "${BENCH_MEMORY_TASKS:-20000}"

@@ -36,6 +36,11 @@ public struct ProcessorSettings: Sendable {
         guard let mask = UInt32(rawUmask, radix: 8), mask <= 0o777 else {
             throw SettingsError(variable: "AVATAR_UMASK", message: "must be an octal mask such as 027, got '\(rawUmask)'")
         }
+        // A mask that takes the owner's read, write or search bit makes a
+        // spool its own processor cannot open.
+        guard mask & 0o700 == 0 else {
+            throw SettingsError(variable: "AVATAR_UMASK", message: "must leave the owner read, write and search permission (0o700 clear), got '\(rawUmask)'; 027 or 007 are the usual masks")
+        }
         umask = mask
         dataProvider = (s["AVATAR_DATA_PROVIDER"] ?? "builtin").lowercased()
         imageProvider = (s["AVATAR_IMAGE_PROVIDER"] ?? "builtin").lowercased()

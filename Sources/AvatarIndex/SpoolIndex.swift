@@ -1,3 +1,4 @@
+import AvatarSystem
 import Foundation
 import GRDB
 
@@ -19,10 +20,35 @@ public final class SpoolIndex: Sendable {
         // SQLite creates a new database 0644 whatever the umask allows (and
         // its -wal/-shm files copy that mode): create it 0666 & ~umask
         // ourselves, so that --umask 002 gives a group-writable index.
-        let fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o666)
-        if fd >= 0 { close(fd) }
+        if let fd = try? Sys.open(path, O_RDWR | O_CREAT | O_NOFOLLOW, 0o666) { Sys.close(fd) }
         pool = try DatabasePool(path: path, configuration: config)
         try IndexSchema.migrator.migrate(pool)
+    }
+
+    /// Whether `error` says the file is not a database or is damaged: the
+    /// index is derived, so such a file is moved aside and rebuilt.
+    public static func isCorruption(_ error: Error) -> Bool {
+        guard let e = error as? DatabaseError else { return false }
+        return [ResultCode.SQLITE_NOTADB, .SQLITE_CORRUPT].contains(e.resultCode)
+    }
+
+    /// Renames a damaged index (and its -wal and -shm files) to
+    /// `<path>.corrupt-<UTC time>`, kept for a post-mortem.
+    /// - Returns: the new path; nil when another process moved it first.
+    /// - Throws: `SystemError` from rename(2) other than ENOENT.
+    public static func moveAside(_ path: String, now: Date = Date()) throws -> String? {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        let aside = path + ".corrupt-" + f.string(from: now)
+        do {
+            try Sys.renameat(AT_FDCWD, path, AT_FDCWD, aside)
+        } catch let e as SystemError where e.errno == ENOENT {
+            return nil
+        }
+        for suffix in ["-wal", "-shm"] { try? Sys.renameat(AT_FDCWD, path + suffix, AT_FDCWD, aside + suffix) }
+        return aside
     }
 
     /// True when the index file is gone from disk (deleted while we run).

@@ -68,13 +68,13 @@ struct PersonaSteps: Sendable {
             // Step 1 asks the data provider, not the image provider: outside the image slot.
             try checkStopping()
             let prompt = try await at(.prompt) { try await imagePrompt() }
-            let (recorded, grid) = try await context.imageLimiter.withPermit {
+            let (recorded, gridWrite) = try await context.imageLimiter.withPermit {
                 try checkStopping()
                 return try await requestImages(prompt: prompt)
             }
-            if let grid {
+            if let gridWrite {
                 // The grid request is over: its slot is free while the grid is written.
-                try await at(.grid) { try await storeGrid(grid) }
+                try await at(.grid) { try await gridWrite.value }
             }
             try await publish(recorded)
         } catch let failure as StepFailure {
@@ -89,8 +89,10 @@ struct PersonaSteps: Sendable {
     /// Steps 2–4 (`holdsImageSlot`), in the image slot: the base (written
     /// before the grid is asked for), then the grid request with the base
     /// upload (3) beside it, since neither needs the other. Returns the URLs
-    /// and the new grid, if one was requested (nil when grid.png already exists).
-    private func requestImages(prompt: String) async throws -> (PersonaURLs, GeneratedImage?) {
+    /// and the write of the new grid, if one was requested (nil when grid.png
+    /// already exists): it starts the moment the grid arrives, not after the
+    /// base upload, so a crash while a slow upload finishes never costs a paid grid.
+    private func requestImages(prompt: String) async throws -> (PersonaURLs, Task<Void, Error>?) {
         let base = try await at(.base) { try await baseImage(prompt: prompt) }
         let recorded = try await JSONFiles.read(PersonaURLs.self, files.urls, in: ws) ?? PersonaURLs()
         if recorded.base == nil {
@@ -99,7 +101,8 @@ struct PersonaSteps: Sendable {
         }
         async let uploaded = at(.uploadBase) { try await uploadBase(recorded) }
         let grid = try await at(.grid) { try await requestGrid(base: base, prompt: prompt) }
-        return (try await uploaded, grid)
+        let gridWrite = grid.map { image in Task { try await storeGrid(image) } }
+        return (try await uploaded, gridWrite)
     }
 
     /// Steps 5–7, outside the image slot, with the thumbnails made after

@@ -32,6 +32,8 @@ public struct PipelineContext: Sendable {
     /// Masks configured secrets in text that goes into error files (a
     /// remote may echo a key back in its error message).
     public var redact: @Sendable (String) -> String
+    /// SHA-256 (hex) of a file, for result.json's checksums; nil records none.
+    public var digest: (@Sendable (String) async throws -> String)?
     public var logger: Logger
 
     public init(personas: any PersonaProvider, images: any ImageProvider, store: any ObjectStore,
@@ -40,7 +42,7 @@ public struct PipelineContext: Sendable {
                 onProgress: @escaping @Sendable (TaskWorkspace) async -> Void = { _ in },
                 onFinish: @escaping @Sendable (TaskWorkspace, TaskSnapshot, ResultManifest) async -> Void = { _, _, _ in },
                 stopping: StopFlag = StopFlag(), redact: @escaping @Sendable (String) -> String = { $0 },
-                logger: Logger) {
+                digest: (@Sendable (String) async throws -> String)? = nil, logger: Logger) {
         self.personas = personas
         self.images = images
         self.store = store
@@ -54,6 +56,7 @@ public struct PipelineContext: Sendable {
         self.onFinish = onFinish
         self.stopping = stopping
         self.redact = redact
+        self.digest = digest
         self.logger = logger
     }
 }

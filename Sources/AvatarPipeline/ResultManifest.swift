@@ -19,6 +19,9 @@ public struct ResultManifest: Codable, Sendable {
         public var urls: PersonaURLs
         public var usage: PersonaUsage?
         public var error: PersonaFailure?
+        /// SHA-256 (hex) of every file in `files`, by path, recorded when the
+        /// task finished: what `verify` checks the folder and the store against.
+        public var sha256: [String: String]? = nil
     }
 
     public var taskID: String

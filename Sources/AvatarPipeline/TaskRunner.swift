@@ -63,7 +63,8 @@ public struct TaskRunner: Sendable {
     private func finish(_ ws: TaskWorkspace, snapshot: TaskSnapshot) async throws -> TaskStage {
         let snapshot = try await completeThumbnails(ws, snapshot: snapshot)
         let final: TaskStage = snapshot.succeeded > 0 ? .completed : .failed
-        let manifest = ResultManifest(snapshot: snapshot, status: final, providers: providers)
+        var manifest = ResultManifest(snapshot: snapshot, status: final, providers: providers)
+        if let digest = context.digest { try await manifest.recordChecksums(in: ws, digest: digest) }
         try await JSONFiles.write(manifest, TaskFiles.result, in: ws)
         let failures = snapshot.personas.compactMap(\.failure)
         if failures.isEmpty {

@@ -36,7 +36,7 @@ public struct Doctor: Sendable {
         })
         for name in names.sorted() {
             guard let v = values[name] else { config.append((name, "(unset)")); continue }
-            config.append((name, Settings.isSecret(name) ? Settings.mask(v) : v))
+            config.append((name, Settings.isSecret(name) ? Settings.mask(v) : Settings.maskURL(v)))
         }
         var lines: [Line] = []
         var logger = Logger(label: "avatar-spool.doctor")
@@ -58,7 +58,7 @@ public struct Doctor: Sendable {
             try layout.create()
             let probe = layout.tmp + "/.doctor-\(getpid())"
             try AtomicFile.write(Array("ok".utf8), toPath: probe)
-            unlink(probe)
+            try? Sys.unlinkat(AT_FDCWD, probe)
             return Line(ok: true, what: "spool", detail: "\(layout.root) is writable")
         } catch {
             return Line(ok: false, what: "spool", detail: "\(layout.root): \(error)")
@@ -70,7 +70,7 @@ public struct Doctor: Sendable {
         for (k, v) in configuration { out += "  \(k)=\(v)\n" }
         out += "\nchecks:\n"
         for l in lines { out += "  [\(l.ok ? " ok " : "FAIL")] \(l.what): \(l.detail)\n" }
-        return out
+        return Settings.maskURLs(in: out)
     }
 }
 

@@ -1,8 +1,10 @@
+import AvatarConfig
 import Foundation
 import Logging
 
-/// A log handler that masks every configured secret before a line is
-/// written: keys never reach a log even when a remote echoes one back.
+/// A log handler that masks every configured secret and the credentials of
+/// every URL before a line is written: keys never reach a log even when a
+/// remote echoes one back.
 public struct ScrubbingLogHandler: LogHandler {
     private var inner: StreamLogHandler
     private let secrets: [String]
@@ -28,11 +30,17 @@ public struct ScrubbingLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var text = event.message.description
-        for secret in secrets { text = text.replacingAll(secret, with: "***") }
         var scrubbed = event
-        scrubbed.message = Logger.Message(stringLiteral: text)
+        scrubbed.message = Logger.Message(stringLiteral: scrub(event.message.description))
+        // Metadata values too ("target", "error"): they may carry a URL.
+        scrubbed.metadata = event.metadata?.mapValues { .string(scrub($0.description)) }
         inner.log(event: scrubbed)
+    }
+
+    private func scrub(_ text: String) -> String {
+        var text = Settings.maskURLs(in: text)
+        for secret in secrets { text = text.replacingAll(secret, with: "***") }
+        return text
     }
 }
 

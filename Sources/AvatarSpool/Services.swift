@@ -75,8 +75,9 @@ public struct Services: Sendable {
             },
             onFinish: { ws, snapshot, manifest in await taskPage.write(ws, snapshot: snapshot, manifest: manifest) },
             redact: { [secrets = values.secretValues] text in
-                secrets.reduce(text) { $0.replacingAll($1, with: "***") }
+                secrets.reduce(Settings.maskURLs(in: text)) { $0.replacingAll($1, with: "***") }
             },
+            digest: { path in try await FileDigest.compute(path: path, partSize: nil).sha256Hex },
             logger: logger)
         let claimer = Claimer(layout: layout, admit: admit, settleSeconds: settings.settleSeconds, logger: logger)
         return Services(settings: settings, layout: layout, claimer: claimer, context: context,

@@ -24,19 +24,41 @@ public struct StatusReport: Codable, Sendable {
     public var spool: String
     public var counts: [String: Int]
     public var active: [TaskLine]
+    /// Claims sitting in tmp/ (a stranded one is moved on by a running processor's rescan).
+    public var claims: [ClaimInfo]
+    /// What could not be read: a missing spool, an unreadable folder. Not
+    /// empty means the counts are not the whole truth (`status` prints them
+    /// to stderr and exits 1).
+    public var problems: [String]
     /// Money: today's spend, the budget, each task's cost (nil when images are free).
     public var spend: SpendStatus?
 
     public static func make(layout: SpoolLayout, parse: @escaping @Sendable ([UInt8]) -> TaskSpec?) async -> StatusReport {
         var counts: [String: Int] = [:]
         var active: [TaskLine] = []
+        var problems: [String] = []
+        guard (try? Sys.lstatat(AT_FDCWD, layout.root)) != nil else {
+            problems.append("there is no spool at \(layout.root): check --spool or AVATAR_SPOOL_DIR (`avatar-spool submit` or `run` create one)")
+            return StatusReport(spool: layout.root, counts: counts, active: active, claims: [], problems: problems)
+        }
+        /// Names in a status folder; a folder that is missing counts as empty,
+        /// one that cannot be read is a problem.
+        func names(_ stage: TaskStage) -> [String] {
+            do {
+                return try Sys.listDirectory(layout.folder(stage)).filter { !$0.hasPrefix(".") }.sorted()
+            } catch let e as SystemError where e.errno == ENOENT {
+                return []
+            } catch {
+                problems.append("cannot read \(layout.folder(stage)): \(error); its tasks are not counted")
+                return []
+            }
+        }
         for stage in TaskStage.allCases {
             if stage == .pending {
-                let names = ((try? Sys.listDirectory(layout.folder(.pending))) ?? []).filter(PendingName.isCandidate)
-                counts[stage.rawValue] = names.count
+                counts[stage.rawValue] = names(.pending).filter(PendingName.isCandidate).count
                 continue
             }
-            let ids = layout.taskIDs(in: stage)
+            let ids = names(stage)
             counts[stage.rawValue] = ids.count
             guard !stage.isTerminal else { continue }
             for id in ids {
@@ -45,7 +67,7 @@ public struct StatusReport: Codable, Sendable {
                 active.append(line(s))
             }
         }
-        return StatusReport(spool: layout.root, counts: counts, active: active, spend: nil)
+        return StatusReport(spool: layout.root, counts: counts, active: active, claims: layout.claims(), problems: problems, spend: nil)
     }
 
     static func line(_ s: TaskSnapshot) -> TaskLine {
@@ -58,6 +80,9 @@ public struct StatusReport: Codable, Sendable {
         for stage in TaskStage.allCases {
             out += "  \(stage.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0)) \(counts[stage.rawValue] ?? 0)\n"
         }
+        if !claims.isEmpty {
+            out += "  \("tmp/ (claims)".padding(toLength: 18, withPad: " ", startingAt: 0)) \(claims.count)\n"
+        }
         if !active.isEmpty {
             out += "\nin progress:\n"
             for t in active {
@@ -65,6 +90,11 @@ public struct StatusReport: Codable, Sendable {
                     + (t.failed > 0 ? ", \(t.failed) failed" : "") + "  (\(t.step))"
                     + (spend?.tasks[t.taskID].map { "  \(USD.text($0))" } ?? "") + "\n"
             }
+        }
+        let stranded = claims.filter { !$0.live }
+        if !stranded.isEmpty {
+            out += "\nclaimed but not moved on (a running processor tries again at every rescan):\n"
+            for c in stranded { out += "  tmp/\(c.folder)/  from pending/\(c.file)\n" }
         }
         if let spend { out += spend.text }
         return out

@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
+#include <linux/fs.h>
 #include "csyscalls.h"
 
 int cs_rename_noreplace(int olddirfd, const char *oldpath, int newdirfd, const char *newpath) {
@@ -9,3 +11,5 @@ int cs_rename_noreplace(int olddirfd, const char *oldpath, int newdirfd, const c
 }
 
 int cs_flock(int fd, int operation) { return flock(fd, operation); }
+
+int cs_ficlone(int dstfd, int srcfd) { return ioctl(dstfd, FICLONE, srcfd); }

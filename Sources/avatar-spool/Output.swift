@@ -1,8 +1,9 @@
+import AvatarConfig
 import Foundation
 
-/// Writes a line to standard error.
+/// Writes a line to standard error, credentials in URLs masked.
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    FileHandle.standardError.write(Data((Settings.maskURLs(in: text) + "\n").utf8))
 }
 
 /// Pretty JSON for `--json` output.

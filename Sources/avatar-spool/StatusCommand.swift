@@ -6,7 +6,7 @@ struct StatusCommand: AsyncParsableCommand {
         commandName: "status",
         abstract: "Show counts per status folder and the progress of unfinished tasks.",
         discussion: """
-            Read from the folders, which are the truth. With a task id: that task in detail, one line per persona.
+            Read from the folders, which are the truth. With a task id: that task in detail, one line per persona (a task still in pending/ is found too). Claims waiting in tmp/ are listed. Exits 1, saying why, when the spool does not exist or a status folder cannot be read.
 
             Example:
               avatar-spool status
@@ -24,8 +24,8 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         let services = try global.services()
         if let taskID {
-            guard let detail = try await TaskDetail.make(id: taskID, layout: services.layout, parse: services.parse) else {
-                printError("no task '\(taskID)' in \(services.layout.root)")
+            guard let detail = try await TaskDetail.make(id: taskID, layout: services.layout, admit: services.admit, parse: services.parse) else {
+                printError("no task '\(taskID)' in \(services.layout.root) (neither in pending/ nor in a status folder)")
                 throw ExitCode(1)
             }
             if json { try printJSON(detail) } else { print(detail.text, terminator: "") }
@@ -33,6 +33,11 @@ struct StatusCommand: AsyncParsableCommand {
         }
         var report = await StatusReport.make(layout: services.layout, parse: services.parse)
         report.spend = await SpendStatus.make(services)
-        if json { try printJSON(report) } else { print(report.text, terminator: "") }
+        let noSpool = report.counts.isEmpty // nothing was there to count
+        if json { try printJSON(report) } else if !noSpool { print(report.text, terminator: "") }
+        if !report.problems.isEmpty {
+            report.problems.forEach { printError($0) }
+            throw ExitCode(1)
+        }
     }
 }

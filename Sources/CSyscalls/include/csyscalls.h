@@ -11,4 +11,9 @@ int cs_rename_noreplace(int olddirfd, const char *oldpath, int newdirfd, const c
 /// cannot call the function, so it is re-exported under another name.
 int cs_flock(int fd, int operation);
 
+/// ioctl(dstfd, FICLONE, srcfd): makes dstfd share srcfd's blocks copy-on-write
+/// (btrfs, XFS, bcachefs). ioctl is variadic, which Swift cannot call. Returns 0,
+/// or -1 with errno (EOPNOTSUPP, EXDEV, EINVAL where the file system cannot).
+int cs_ficlone(int dstfd, int srcfd);
+
 #endif
