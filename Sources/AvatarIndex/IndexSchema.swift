@@ -55,6 +55,11 @@ enum IndexSchema {
                 try db.execute(sql: "ALTER TABLE generation_results ADD COLUMN \(column) TEXT")
             }
         }
+        // Spend (issue 10): what each task and persona cost, nullable.
+        m.registerMigration("v3-cost") { db in
+            try db.execute(sql: "ALTER TABLE generation_tasks ADD COLUMN cost_usd REAL")
+            try db.execute(sql: "ALTER TABLE generation_results ADD COLUMN cost_usd REAL")
+        }
         return m
     }
 }

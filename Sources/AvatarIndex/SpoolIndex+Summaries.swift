@@ -10,6 +10,8 @@ public struct TaskSummary: Sendable, Equatable {
     public var failed: Int
     public var currentStep: String?
     public var createdAt: Date?
+    /// cost_usd: what the task's image requests cost, when priced.
+    public var costUSD: Double?
 }
 
 extension SpoolIndex {
@@ -18,14 +20,15 @@ extension SpoolIndex {
         try await pool.read { db in
             var out: [TaskSummary] = []
             let cursor = try Row.fetchCursor(db, sql: """
-                SELECT task_id, status, count, completed_personas, failed_personas, current_step, created_at
+                SELECT task_id, status, count, completed_personas, failed_personas, current_step, created_at, cost_usd
                 FROM generation_tasks
                 """)
             while let row = try cursor.next() {
                 let created: String? = row["created_at"]
                 out.append(TaskSummary(taskID: row["task_id"], status: row["status"], count: row["count"],
                                        completed: row["completed_personas"], failed: row["failed_personas"],
-                                       currentStep: row["current_step"], createdAt: created.flatMap(Self.parseTimestamp)))
+                                       currentStep: row["current_step"], createdAt: created.flatMap(Self.parseTimestamp),
+                                       costUSD: row["cost_usd"]))
             }
             return out
         }

@@ -100,15 +100,15 @@ public final class SpoolIndex: Sendable {
         let now = timestamp(Date())
         try db.execute(sql: """
             INSERT INTO generation_tasks (task_id, status, count, persona_params, image_params,
-                completed_personas, failed_personas, current_step, error_log, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                completed_personas, failed_personas, current_step, error_log, created_at, updated_at, cost_usd)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(task_id) DO UPDATE SET status = excluded.status, count = excluded.count,
                 persona_params = excluded.persona_params, image_params = excluded.image_params,
                 completed_personas = excluded.completed_personas, failed_personas = excluded.failed_personas,
                 current_step = excluded.current_step, error_log = excluded.error_log,
-                created_at = excluded.created_at, updated_at = excluded.updated_at
+                created_at = excluded.created_at, updated_at = excluded.updated_at, cost_usd = excluded.cost_usd
             """, arguments: [t.taskID, t.status, t.count, t.personaParams, t.imageParams, t.completedPersonas,
-                             t.failedPersonas, t.currentStep, t.errorLog, timestamp(t.createdAt), now])
+                             t.failedPersonas, t.currentStep, t.errorLog, timestamp(t.createdAt), now, t.costUSD])
         guard let rowID = try Int64.fetchOne(db, sql: "SELECT id FROM generation_tasks WHERE task_id = ?",
                                              arguments: [t.taskID]) else { return }
         let keep = t.results.map(\.personaIndex)
@@ -121,13 +121,14 @@ public final class SpoolIndex: Sendable {
                 rowID, r.personaIndex, r.firstname, r.lastname, r.gender, r.age, r.country, r.city,
                 r.occupation, r.bio, r.imagePrompt, r.status, r.error, r.baseImageURL,
                 urls[0], urls[1], urls[2], urls[3], r.baseThumbURL, thumbs[0], thumbs[1], thumbs[2], thumbs[3], now, now,
+                r.costUSD,
             ]
             try db.execute(sql: """
                 INSERT INTO generation_results (task_id, persona_index, firstname, lastname, gender, age, country,
                     city, occupation, bio, image_prompt, status, error, base_image_url, image_1_url, image_2_url,
                     image_3_url, image_4_url, base_thumb_url, thumb_1_url, thumb_2_url, thumb_3_url, thumb_4_url,
-                    created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    created_at, updated_at, cost_usd)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(task_id, persona_index) DO UPDATE SET firstname = excluded.firstname,
                     lastname = excluded.lastname, gender = excluded.gender, age = excluded.age,
                     country = excluded.country, city = excluded.city, occupation = excluded.occupation,
@@ -137,7 +138,7 @@ public final class SpoolIndex: Sendable {
                     image_3_url = excluded.image_3_url, image_4_url = excluded.image_4_url,
                     base_thumb_url = excluded.base_thumb_url, thumb_1_url = excluded.thumb_1_url,
                     thumb_2_url = excluded.thumb_2_url, thumb_3_url = excluded.thumb_3_url,
-                    thumb_4_url = excluded.thumb_4_url, updated_at = excluded.updated_at
+                    thumb_4_url = excluded.thumb_4_url, updated_at = excluded.updated_at, cost_usd = excluded.cost_usd
                 """, arguments: StatementArguments(args))
         }
     }
@@ -148,6 +149,7 @@ public final class SpoolIndex: Sendable {
         try await pool.read { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT t.task_id, t.status, t.count, t.completed_personas, t.failed_personas, t.error_log,
+                       t.cost_usd AS task_cost_usd, r.cost_usd,
                        r.persona_index, r.firstname, r.lastname, r.status AS persona_status, r.error,
                        r.base_image_url, r.image_1_url, r.image_2_url, r.image_3_url, r.image_4_url,
                        r.base_thumb_url, r.thumb_1_url, r.thumb_2_url, r.thumb_3_url, r.thumb_4_url

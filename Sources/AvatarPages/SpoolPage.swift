@@ -14,8 +14,12 @@ public struct SpoolPage: Sendable {
         /// "images 3/10, next step 4/7" (unfinished tasks).
         public var step: String?
         public var createdAt: Date?
+        /// What the task cost so far, when priced.
+        public var costUSD: Double?
 
-        public init(taskID: String, status: String, count: Int, done: Int, failed: Int, step: String?, createdAt: Date?) {
+        public init(taskID: String, status: String, count: Int, done: Int, failed: Int, step: String?, createdAt: Date?,
+                    costUSD: Double? = nil) {
+            self.costUSD = costUSD
             self.taskID = taskID
             self.status = status
             self.count = count
@@ -62,7 +66,7 @@ public struct SpoolPage: Sendable {
             let unfinished = status != "completed" && status != "failed"
             out += "<h2 id=\"\(status)\">\(status) (\(list.count))</h2>\n<table>\n<tr><th>task</th><th class=\"n\">personas</th>"
             out += unfinished ? "<th>progress</th>" : "<th class=\"n\">failed</th>"
-            out += "<th class=\"n opt\">age</th></tr>\n"
+            out += "<th class=\"n opt\">cost</th><th class=\"n opt\">age</th></tr>\n"
             for r in list.prefix(Self.maxRowsPerStatus) {
                 // A finished task links to its page; an unfinished one to its folder.
                 let link = "\(status)/\(r.taskID)/" + (unfinished ? "" : "index.html")
@@ -72,6 +76,7 @@ public struct SpoolPage: Sendable {
                 } else {
                     out += "<td class=\"n\">\(r.done)/\(r.count)<td class=\"n\">\(r.failed > 0 ? String(r.failed) : "")"
                 }
+                out += "<td class=\"n opt\">\(r.costUSD.map { String(format: "%.2f", $0) } ?? "")"
                 out += "<td class=\"n opt\">\(Self.age(r.createdAt, now: generatedAt))</tr>\n"
             }
             out += "</table>\n"

@@ -69,6 +69,8 @@ public struct TaskPage: Sendable {
     public var succeeded: Int
     public var failed: Int
     public var usage: ImageUsage?
+    /// What the task's image requests cost (result.json's cost_usd); nil when none was priced.
+    public var costUSD: Double?
     public var sheets: [Sheet]
     public var personas: [Person]
 
@@ -105,6 +107,7 @@ public struct TaskPage: Sendable {
         if let u = usage, u.totalTokens > 0 {
             out += "<dt>tokens</dt><dd>\(u.totalTokens) (input \(u.inputTokens), output \(u.outputTokens))</dd>\n"
         }
+        if let cost = costUSD { out += "<dt>cost</dt><dd>\(String(format: "%.4f", cost)) USD</dd>\n" }
         out += "<dt>files</dt><dd><a href=\"result.json\">result.json</a>"
             + (failed > 0 ? " · <a href=\"error.json\">error.json</a>" : "") + "</dd>\n</dl>\n"
         if !sheets.isEmpty {

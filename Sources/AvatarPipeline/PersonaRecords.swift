@@ -50,6 +50,15 @@ public struct PersonaUsage: Codable, Sendable, Equatable {
         self.base = base
         self.grid = grid
     }
+
+    /// What the persona's priced requests cost; nil when none was priced.
+    public var costUSD: Double? {
+        let costs = [base, grid].compactMap { $0?.costUSD }
+        return costs.isEmpty ? nil : (costs.reduce(0, +) * 1_000_000).rounded() / 1_000_000
+    }
+
+    /// Requests made whose cost is unknown (a model with no price).
+    public var unpricedRequests: Int { [base, grid].filter { $0 != nil && $0?.costUSD == nil }.count }
 }
 
 /// `persona_<n>/error.json`: which step failed and what the provider said.

@@ -121,7 +121,7 @@ public actor SpoolPageWriter {
         if let index = await indexer.current(), let list = try? await index.summaries() {
             return list.map {
                 SpoolPage.Row(taskID: $0.taskID, status: $0.status, count: $0.count, done: $0.completed,
-                              failed: $0.failed, step: $0.currentStep, createdAt: $0.createdAt)
+                              failed: $0.failed, step: $0.currentStep, createdAt: $0.createdAt, costUSD: $0.costUSD)
             }
         }
         let layout = layout

@@ -27,7 +27,7 @@ struct TaskPageBuilder: Sendable {
                 sheets = try await BlockingPool.shared.run { try Self.sheets(paths, cell: cell) }
             }
             var files = sheets.enumerated().map { (path: TaskFiles.contactSheet($0.offset + 1), bytes: $0.element.png) }
-            let page = TaskPage(
+            var page = TaskPage(
                 taskID: snapshot.taskID, status: manifest.status, createdAt: snapshot.createdAt,
                 finishedAt: manifest.finishedAt,
                 providers: [("data", manifest.providers.data), ("images", manifest.providers.images),
@@ -42,6 +42,7 @@ struct TaskPageBuilder: Sendable {
                                     error: p.failure?.message)
                 })
             // The sheets and the page in one batch: one sync of the folder.
+            page.costUSD = manifest.costUSD
             files.append((path: TaskFiles.page, bytes: Array(page.render().utf8)))
             try await ws.writeAll(files)
         } catch {

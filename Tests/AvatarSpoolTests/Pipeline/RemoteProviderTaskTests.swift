@@ -1,3 +1,4 @@
+import AvatarIndex
 import Foundation
 import Testing
 
@@ -39,6 +40,10 @@ extension `Remote pipeline` {
             // Base 0.03198 + grid 0.0423 USD per persona, from the price table.
             let cost = total?["cost_usd"] as? Double ?? -1
             #expect(abs(cost - 0.07428 * Double(o.count)) < 1e-9, "cost \(cost)", sourceLocation: sourceLocation)
+            #expect(abs((o.result?["cost_usd"] as? Double ?? -1) - 0.07428 * Double(o.count)) < 1e-9, sourceLocation: sourceLocation)
+            for n in 1...o.count {
+                #expect(o.personas[n]?["cost_usd"] as? Double == 0.07428, "persona \(n)", sourceLocation: sourceLocation)
+            }
         }
 
         /// Builtin images report no usage: none per persona, zero in total.
@@ -81,6 +86,15 @@ extension `Remote pipeline` {
                 #expect(seen.generations == perPersona && seen.edits == perPersona, "\(seen)", sourceLocation: sourceLocation)
                 if remoteImages {
                     expectUsage(o, sourceLocation: sourceLocation)
+                    // The index has the cost too (new nullable columns), per task and per persona.
+                    let rows = try await SpoolIndex(path: spool.indexPath).query("""
+                        SELECT t.cost_usd AS task_cost, r.cost_usd AS persona_cost FROM generation_results r
+                        JOIN generation_tasks t ON r.task_id = t.id ORDER BY r.persona_index
+                        """)
+                    #expect(rows.map { $0["persona_cost"] } == Array(repeating: "0.07428", count: o.count), "\(rows)",
+                            sourceLocation: sourceLocation)
+                    #expect(rows.first.flatMap { $0["task_cost"] }.flatMap(Double.init).map { abs($0 - 0.07428 * Double(o.count)) < 1e-9 } == true,
+                            "\(rows)", sourceLocation: sourceLocation)
                     #expect(try await fake.last("generations")["size"] as? String == "1024x1024", sourceLocation: sourceLocation)
                     #expect(try await fake.last("generations")["model"] as? String == "gpt-image-2.6-flare", sourceLocation: sourceLocation)
                     #expect(try await fake.last("edits")["model"] as? String == "gpt-image-2.6-sunburst", sourceLocation: sourceLocation)
