@@ -1,6 +1,8 @@
 # avatar-spool — set-up, build, demo, tests. See README.md.
 SHELL := /bin/bash
 APT_PACKAGES := libcurl4-openssl-dev libpng-dev libsqlite3-dev curl libssl-dev
+# The browser test opens the task and spool pages in headless Chromium.
+TEST_PACKAGES += chromium
 # What `make test` needs to check the service: systemd-analyze (the unit),
 # promtool and node_exporter's textfile collector (the metrics).
 SERVICE_TEST_PACKAGES := systemd prometheus prometheus-node-exporter
@@ -12,9 +14,9 @@ MANPAGES := .build/plugins/GenerateManual/outputs/avatar-spool
 
 .PHONY: deps test-deps build release man install uninstall demo test bench clean
 
-# Installs the system libraries only when one is missing.
+# Installs the system packages only when one is missing.
 deps: PACKAGES = $(APT_PACKAGES)
-test-deps: PACKAGES = $(APT_PACKAGES) $(SERVICE_TEST_PACKAGES)
+test-deps: PACKAGES = $(APT_PACKAGES) $(TEST_PACKAGES) $(SERVICE_TEST_PACKAGES)
 deps test-deps:
 	@missing=""; for p in $(PACKAGES); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -34,7 +36,7 @@ demo: release
 	bash scripts/demo.sh $(BIN_RELEASE)
 
 test: test-deps
-	bash scripts/test.sh
+	AVATAR_REQUIRE_BROWSER=1 bash scripts/test.sh
 
 # Man pages through swift-argument-parser's manual plugin (one per command).
 man: release

@@ -32,7 +32,7 @@ let package = Package(
 
         // floor 1
         .target(name: "AvatarTask", dependencies: ["AvatarSystem"], swiftSettings: strict),
-        .target(name: "AvatarImaging", dependencies: ["CPNG", "AvatarSystem"], swiftSettings: strict),
+        .target(name: "AvatarImaging", dependencies: ["CPNG", "AvatarSystem", "AvatarTask"], swiftSettings: strict),
         .target(name: "AvatarHTTP", dependencies: [
             "CCurl", "AvatarSystem", .product(name: "Logging", package: "swift-log"),
             .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -42,22 +42,29 @@ let package = Package(
         // floor 2: what the pipeline needs, as protocols
         .target(name: "AvatarDomain", dependencies: ["AvatarTask", "AvatarSystem"], swiftSettings: strict),
 
+        // floor 2: prices, estimates, the spend ledger
+        .target(name: "AvatarSpend", dependencies: [
+            "AvatarDomain", "AvatarTask", "AvatarSystem", .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+
         // floor 3
         .target(name: "AvatarSpoolEngine", dependencies: [
             "AvatarSystem", "AvatarTask", "AvatarDomain", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "AvatarStorage", dependencies: [
-            "AvatarDomain", "AvatarHTTP", "AvatarSystem", "AvatarCrypto",
+            "AvatarDomain", "AvatarHTTP", "AvatarSystem", "AvatarConfig", "AvatarCrypto",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "AvatarIndex", dependencies: [
-            "AvatarTask", "AvatarDomain", .product(name: "GRDB", package: "GRDB.swift"),
+            "AvatarSystem", .product(name: "GRDB", package: "GRDB.swift"),
         ], swiftSettings: strict),
         .target(name: "AvatarPipeline", dependencies: [
             "AvatarDomain", "AvatarImaging", "AvatarSystem", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
+        // pages, contact sheets and export tables: what a person looks at
+        .target(name: "AvatarPages", dependencies: ["AvatarDomain", "AvatarImaging"], swiftSettings: strict),
         .target(name: "AvatarProviders", dependencies: [
-            "AvatarDomain", "AvatarImaging", "AvatarHTTP", .product(name: "Logging", package: "swift-log"),
+            "AvatarDomain", "AvatarImaging", "AvatarHTTP", "AvatarSpend", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
 
         // floor 4: running as a service: sd_notify and the watchdog, metrics,
@@ -71,19 +78,20 @@ let package = Package(
 
         // floor 5: the composition root
         .target(name: "AvatarSpool", dependencies: [
-            "AvatarConfig", "AvatarSpoolEngine", "AvatarStorage", "AvatarIndex",
-            "AvatarPipeline", "AvatarProviders", "AvatarService", .product(name: "Logging", package: "swift-log"),
+            "AvatarConfig", "AvatarSpoolEngine", "AvatarStorage", "AvatarIndex", "AvatarSpend",
+            "AvatarPipeline", "AvatarProviders", "AvatarPages", "AvatarService", .product(name: "Logging", package: "swift-log"),
             .product(name: "CoreMetrics", package: "swift-metrics"),
         ], swiftSettings: strict),
 
         // the command line, thin
         .executableTarget(name: "avatar-spool", dependencies: [
-            "AvatarSpool", "AvatarService", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "AvatarSpool", "AvatarService", "AvatarSpend", "AvatarTask", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
 
         .testTarget(name: "AvatarSpoolTests", dependencies: [
             "AvatarSpool", "AvatarTask", "AvatarImaging", "AvatarHTTP", "AvatarSystem",
             "AvatarIndex", "AvatarPipeline", "AvatarCrypto", "AvatarService",
+            "AvatarSpend", "AvatarProviders", "AvatarDomain", "AvatarPages",
         ], resources: [.copy("Fixtures")], swiftSettings: strict),
     ]
 )

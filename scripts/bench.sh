@@ -5,6 +5,10 @@
 #  2. remote image provider against the loopback fake answering in 200 ms:
 #     16 personas at concurrency 8; wall time of the image stage over the floor
 #     (16 personas x 2 requests / 8 x 200 ms = 0.8 s); target <= 1.15.
+#  4-5. thumbnails + contact sheet overhead, the spool page for 10 000 tasks
+#     (scripts/bench_gallery.sh).
+#  6. memory: 20,000 data-only tasks through one processor; RSS after 1,000 and
+#     after 20,000 (goal: within 10 % of each other, at most 100 MiB).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN="${1:-.build/release/avatar-spool}"
@@ -41,3 +45,10 @@ if [ "${BENCH_S3:-1}" = 1 ]; then
         echo "(skipped: awscli is not installed; pip install awscli to compare)"
     fi
 fi
+
+echo
+bash scripts/bench_gallery.sh "$BIN" "$WORK"
+
+echo
+echo "== 6. memory: 20,000 data-only tasks through one processor"
+nice -n 5 python3 scripts/bench_memory.py "$BIN" "$WORK" "${BENCH_MEMORY_TASKS:-20000}"

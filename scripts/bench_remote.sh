@@ -8,7 +8,7 @@ BIN="$1"; WORK="$2"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 # The fake exits when its stdin closes: we hold the write end of a FIFO.
 mkfifo "$WORK/fake.in"
-python3 "$ROOT/Tests/fakes/fake_api.py" --api-key bench-key --delay-ms 200 --png-size 256 \
+python3 "$ROOT/Tests/fakes/fake_api.py" --api-key bench-key --delay-ms 200 --png-size 256 --serve-retired \
     < "$WORK/fake.in" > "$WORK/fake.out" 2>"$WORK/fake.err" &
 FAKE=$!
 exec 3> "$WORK/fake.in"
@@ -16,6 +16,7 @@ trap 'exec 3>&-; kill $FAKE 2>/dev/null || true' EXIT
 for _ in $(seq 50); do grep -q '^PORT' "$WORK/fake.out" 2>/dev/null && break; sleep 0.1; done
 PORT=$(awk '/^PORT/{print $2}' "$WORK/fake.out")
 export AVATAR_IMAGE_PROVIDER=openai OPENAI_BASE_URL="http://127.0.0.1:$PORT/v1" OPENAI_API_KEY=bench-key
+# dall-e-2 (served by the fake as a compatible server would) keeps PNGs small: the floor is the requests, not decoding.
 export OPENAI_IMAGE_MODEL=dall-e-2 IMAGE_CONCURRENCY=8
 ratios=()
 for run in 1 2 3; do

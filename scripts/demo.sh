@@ -41,3 +41,7 @@ if [[ "$url" == http* ]]; then
     echo "               (signed GET: HTTP $got; the bucket is private unless made public)"
 fi
 echo "index:         sqlite3 $SPOOL/index.sqlite \"SELECT firstname, lastname, base_image_url FROM generation_results\""
+echo "export:        $BIN export --spool $SPOOL > personas.csv"
+echo
+echo "gallery (open in a browser):"
+"$BIN" gallery --spool "$SPOOL" 2>/dev/null

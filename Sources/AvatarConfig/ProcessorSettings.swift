@@ -21,6 +21,8 @@ public struct ProcessorSettings: Sendable {
     public var imageProvider: String
     public var keyPrefix: String
     public var trimTolerance: Int
+    /// Longest side of the thumbnails in pixels (AVATAR_THUMB_SIZE); 0: none.
+    public var thumbSize: Int
 
     public init(_ s: Settings) throws {
         spool = s["AVATAR_SPOOL_DIR"] ?? "./spool"
@@ -34,6 +36,11 @@ public struct ProcessorSettings: Sendable {
         guard let mask = UInt32(rawUmask, radix: 8), mask <= 0o777 else {
             throw SettingsError(variable: "AVATAR_UMASK", message: "must be an octal mask such as 027, got '\(rawUmask)'")
         }
+        // A mask that takes the owner's read, write or search bit makes a
+        // spool its own processor cannot open.
+        guard mask & 0o700 == 0 else {
+            throw SettingsError(variable: "AVATAR_UMASK", message: "must leave the owner read, write and search permission (0o700 clear), got '\(rawUmask)'; 027 or 007 are the usual masks")
+        }
         umask = mask
         dataProvider = (s["AVATAR_DATA_PROVIDER"] ?? "builtin").lowercased()
         imageProvider = (s["AVATAR_IMAGE_PROVIDER"] ?? "builtin").lowercased()
@@ -45,5 +52,6 @@ public struct ProcessorSettings: Sendable {
         }
         keyPrefix = s["S3_KEY_PREFIX"] ?? "avatars"
         trimTolerance = try s.int("AVATAR_TRIM_TOLERANCE", default: 10, range: 0...255)
+        thumbSize = try s.int("AVATAR_THUMB_SIZE", default: 256, range: 0...2048)
     }
 }

@@ -49,8 +49,12 @@ public struct Settings: Sendable {
     }
 
     /// Every secret value present, for scrubbing text that leaves the process.
+    /// That is every value of a secret-named variable and every credential
+    /// inside a URL value (`Settings+URLMasking.swift`).
     public var secretValues: [String] {
-        values.filter { Self.isSecret($0.key) && $0.value.count >= 4 }.map(\.value)
+        let named = values.filter { Self.isSecret($0.key) }.map(\.value)
+        let inURLs = values.values.flatMap(Self.urlSecrets)
+        return Array(Set(named + inURLs)).filter { $0.count >= 4 }
     }
 
     /// "sk-a…(51 chars)" style masking for `doctor`.

@@ -14,6 +14,11 @@ public struct ProviderError: Error, Sendable, CustomStringConvertible {
         public static let badImage = Code(rawValue: "bad_image")
         public static let configuration = Code(rawValue: "configuration")
         public static let storage = Code(rawValue: "storage")
+        /// The provider can serve nothing until an operator acts (its model is
+        /// gone): the pipeline fails no persona and leaves the task where it is.
+        public static let paused = Code(rawValue: "provider_paused")
+        /// The task's own `budget_usd` is reached: the persona fails, the task finishes as partial.
+        public static let budget = Code(rawValue: "task_budget_reached")
     }
 
     public var code: Code

@@ -28,20 +28,70 @@ public struct GeneratedImage: Sendable {
     }
 }
 
-/// Token usage of one image request.
+/// Token usage of one image request, as today's GPT image models report it
+/// (text input, image input and image output are priced differently).
 public struct ImageUsage: Sendable, Equatable, Codable {
     public var inputTokens: Int
     public var outputTokens: Int
     public var totalTokens: Int
+    /// `input_tokens_details`: text and image tokens of the input (the edit's base image is image input).
+    public var inputTextTokens: Int?
+    public var inputImageTokens: Int?
+    /// `output_tokens_details`, when reported (else every output token is an image token).
+    public var outputImageTokens: Int?
+    public var outputTextTokens: Int?
+    /// The model that answered (for pricing).
+    public var model: String?
+    /// What the request cost in USD from the provider's price table; nil when unknown.
+    public var costUSD: Double?
+    /// When the answer arrived (ISO 8601, UTC): the day the money was spent.
+    public var at: String?
 
-    public init(inputTokens: Int, outputTokens: Int, totalTokens: Int) {
+    public init(inputTokens: Int, outputTokens: Int, totalTokens: Int, inputTextTokens: Int? = nil,
+                inputImageTokens: Int? = nil, outputImageTokens: Int? = nil, outputTextTokens: Int? = nil,
+                model: String? = nil, costUSD: Double? = nil) {
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens
         self.totalTokens = totalTokens
+        self.inputTextTokens = inputTextTokens
+        self.inputImageTokens = inputImageTokens
+        self.outputImageTokens = outputImageTokens
+        self.outputTextTokens = outputTextTokens
+        self.model = model
+        self.costUSD = costUSD
     }
+
+    /// Reads OpenAI's `usage` object; nil when there is none (DALL·E, many compatible servers).
+    public init?(openAI value: Any?, model: String? = nil) {
+        guard let u = value as? [String: Any], let total = u["total_tokens"] as? Int else { return nil }
+        let input = u["input_tokens_details"] as? [String: Any], output = u["output_tokens_details"] as? [String: Any]
+        self.init(inputTokens: u["input_tokens"] as? Int ?? 0, outputTokens: u["output_tokens"] as? Int ?? 0, totalTokens: total,
+                  inputTextTokens: input?["text_tokens"] as? Int, inputImageTokens: input?["image_tokens"] as? Int,
+                  outputImageTokens: output?["image_tokens"] as? Int, outputTextTokens: output?["text_tokens"] as? Int,
+                  model: model ?? (u["model"] as? String))
+    }
+
+    /// The sum of two usages (a total keeps details only where both have them).
+    public static func + (a: ImageUsage, b: ImageUsage) -> ImageUsage {
+        func add(_ x: Int?, _ y: Int?) -> Int? { x.flatMap { x in y.map { x + $0 } } }
+        return ImageUsage(inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens,
+                          totalTokens: a.totalTokens + b.totalTokens,
+                          inputTextTokens: add(a.inputTextTokens, b.inputTextTokens),
+                          inputImageTokens: add(a.inputImageTokens, b.inputImageTokens),
+                          outputImageTokens: add(a.outputImageTokens, b.outputImageTokens),
+                          outputTextTokens: add(a.outputTextTokens, b.outputTextTokens),
+                          model: a.model == b.model ? a.model : nil,
+                          costUSD: a.costUSD.flatMap { x in b.costUSD.map { x + $0 } })
+    }
+
+    public static let zero = ImageUsage(inputTokens: 0, outputTokens: 0, totalTokens: 0, inputTextTokens: 0,
+                                        inputImageTokens: 0, outputImageTokens: 0, outputTextTokens: 0)
 
     enum CodingKeys: String, CodingKey {
         case inputTokens = "input_tokens", outputTokens = "output_tokens", totalTokens = "total_tokens"
+        case inputTextTokens = "input_text_tokens", inputImageTokens = "input_image_tokens"
+        case outputImageTokens = "output_image_tokens", outputTextTokens = "output_text_tokens", model
+        case costUSD = "cost_usd", at
     }
 }
 
@@ -55,8 +105,9 @@ public protocol ImageProvider: Sendable {
     /// Step 4: a 2x2 grid of four variations of the person in `base`.
     func gridImage(base: [UInt8], prompt: String, persona: Persona, task: TaskSpec, index: Int) async throws -> GeneratedImage
 
-    /// Sizes this provider can make; validation rejects others.
-    var supportedSizes: Set<ImageSize>? { get }
+    /// The sizes this provider (its model family) can make; validation
+    /// rejects others with the rule's reason.
+    var sizeRule: ImageSizeRule { get }
 }
 
 /// Where images are published (steps 3 and 6): a local object folder, S3.

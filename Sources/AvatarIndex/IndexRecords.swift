@@ -14,10 +14,13 @@ public struct IndexedTask: Sendable, Equatable {
     public var errorLog: String?
     public var createdAt: Date
     public var results: [IndexedResult]
+    /// cost_usd (new, nullable): what the task's image requests cost; nil when none was priced.
+    public var costUSD: Double?
 
     public init(taskID: String, status: String, count: Int, personaParams: String?, imageParams: String?,
                 completedPersonas: Int, failedPersonas: Int, currentStep: String, errorLog: String?,
-                createdAt: Date, results: [IndexedResult]) {
+                createdAt: Date, results: [IndexedResult], costUSD: Double? = nil) {
+        self.costUSD = costUSD
         self.taskID = taskID
         self.status = status
         self.count = count
@@ -49,10 +52,19 @@ public struct IndexedResult: Sendable, Equatable {
     public var baseImageURL: String?
     /// image_1_url … image_4_url (image_0.png is image_1_url, as in the old service).
     public var imageURLs: [String?]
+    /// base_thumb_url and thumb_1_url … thumb_4_url (new, nullable; not in the old service).
+    public var baseThumbURL: String?
+    public var thumbURLs: [String?]
+    /// cost_usd (new, nullable): this persona's image requests; nil when none was priced.
+    public var costUSD: Double?
 
     public init(personaIndex: Int, firstname: String?, lastname: String?, gender: String?, age: Int?,
                 country: String?, city: String?, occupation: String?, bio: String?, imagePrompt: String?,
-                status: String, error: String?, baseImageURL: String?, imageURLs: [String?]) {
+                status: String, error: String?, baseImageURL: String?, imageURLs: [String?],
+                baseThumbURL: String? = nil, thumbURLs: [String?] = [], costUSD: Double? = nil) {
+        self.costUSD = costUSD
+        self.baseThumbURL = baseThumbURL
+        self.thumbURLs = thumbURLs
         self.personaIndex = personaIndex
         self.firstname = firstname
         self.lastname = lastname

@@ -48,6 +48,18 @@ enum IndexSchema {
                 );
                 """)
         }
+        // Thumbnails (issue 8): new nullable columns; the old ones and the
+        // old service's queries are unchanged.
+        m.registerMigration("v2-thumbnails") { db in
+            for column in ["base_thumb_url", "thumb_1_url", "thumb_2_url", "thumb_3_url", "thumb_4_url"] {
+                try db.execute(sql: "ALTER TABLE generation_results ADD COLUMN \(column) TEXT")
+            }
+        }
+        // Spend (issue 10): what each task and persona cost, nullable.
+        m.registerMigration("v3-cost") { db in
+            try db.execute(sql: "ALTER TABLE generation_tasks ADD COLUMN cost_usd REAL")
+            try db.execute(sql: "ALTER TABLE generation_results ADD COLUMN cost_usd REAL")
+        }
         return m
     }
 }

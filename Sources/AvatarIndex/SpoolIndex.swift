@@ -1,3 +1,4 @@
+import AvatarSystem
 import Foundation
 import GRDB
 
@@ -6,7 +7,7 @@ import GRDB
 /// makes the whole index anew from the folders.
 public final class SpoolIndex: Sendable {
     public let path: String
-    private let pool: DatabasePool
+    let pool: DatabasePool
 
     /// Opens (creating and migrating) the index at `path`.
     /// - Throws: GRDB's `DatabaseError` when SQLite cannot open or migrate it.
@@ -19,10 +20,35 @@ public final class SpoolIndex: Sendable {
         // SQLite creates a new database 0644 whatever the umask allows (and
         // its -wal/-shm files copy that mode): create it 0666 & ~umask
         // ourselves, so that --umask 002 gives a group-writable index.
-        let fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o666)
-        if fd >= 0 { close(fd) }
+        if let fd = try? Sys.open(path, O_RDWR | O_CREAT | O_NOFOLLOW, 0o666) { Sys.close(fd) }
         pool = try DatabasePool(path: path, configuration: config)
         try IndexSchema.migrator.migrate(pool)
+    }
+
+    /// Whether `error` says the file is not a database or is damaged: the
+    /// index is derived, so such a file is moved aside and rebuilt.
+    public static func isCorruption(_ error: Error) -> Bool {
+        guard let e = error as? DatabaseError else { return false }
+        return [ResultCode.SQLITE_NOTADB, .SQLITE_CORRUPT].contains(e.resultCode)
+    }
+
+    /// Renames a damaged index (and its -wal and -shm files) to
+    /// `<path>.corrupt-<UTC time>`, kept for a post-mortem.
+    /// - Returns: the new path; nil when another process moved it first.
+    /// - Throws: `SystemError` from rename(2) other than ENOENT.
+    public static func moveAside(_ path: String, now: Date = Date()) throws -> String? {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        let aside = path + ".corrupt-" + f.string(from: now)
+        do {
+            try Sys.renameat(AT_FDCWD, path, AT_FDCWD, aside)
+        } catch let e as SystemError where e.errno == ENOENT {
+            return nil
+        }
+        for suffix in ["-wal", "-shm"] { try? Sys.renameat(AT_FDCWD, path + suffix, AT_FDCWD, aside + suffix) }
+        return aside
     }
 
     /// True when the index file is gone from disk (deleted while we run).
@@ -74,15 +100,15 @@ public final class SpoolIndex: Sendable {
         let now = timestamp(Date())
         try db.execute(sql: """
             INSERT INTO generation_tasks (task_id, status, count, persona_params, image_params,
-                completed_personas, failed_personas, current_step, error_log, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                completed_personas, failed_personas, current_step, error_log, created_at, updated_at, cost_usd)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(task_id) DO UPDATE SET status = excluded.status, count = excluded.count,
                 persona_params = excluded.persona_params, image_params = excluded.image_params,
                 completed_personas = excluded.completed_personas, failed_personas = excluded.failed_personas,
                 current_step = excluded.current_step, error_log = excluded.error_log,
-                created_at = excluded.created_at, updated_at = excluded.updated_at
+                created_at = excluded.created_at, updated_at = excluded.updated_at, cost_usd = excluded.cost_usd
             """, arguments: [t.taskID, t.status, t.count, t.personaParams, t.imageParams, t.completedPersonas,
-                             t.failedPersonas, t.currentStep, t.errorLog, timestamp(t.createdAt), now])
+                             t.failedPersonas, t.currentStep, t.errorLog, timestamp(t.createdAt), now, t.costUSD])
         guard let rowID = try Int64.fetchOne(db, sql: "SELECT id FROM generation_tasks WHERE task_id = ?",
                                              arguments: [t.taskID]) else { return }
         let keep = t.results.map(\.personaIndex)
@@ -90,16 +116,19 @@ public final class SpoolIndex: Sendable {
                        arguments: [rowID])
         for r in t.results {
             let urls = (0..<4).map { $0 < r.imageURLs.count ? r.imageURLs[$0] : nil }
+            let thumbs = (0..<4).map { $0 < r.thumbURLs.count ? r.thumbURLs[$0] : nil }
             let args: [(any DatabaseValueConvertible)?] = [
                 rowID, r.personaIndex, r.firstname, r.lastname, r.gender, r.age, r.country, r.city,
                 r.occupation, r.bio, r.imagePrompt, r.status, r.error, r.baseImageURL,
-                urls[0], urls[1], urls[2], urls[3], now, now,
+                urls[0], urls[1], urls[2], urls[3], r.baseThumbURL, thumbs[0], thumbs[1], thumbs[2], thumbs[3], now, now,
+                r.costUSD,
             ]
             try db.execute(sql: """
                 INSERT INTO generation_results (task_id, persona_index, firstname, lastname, gender, age, country,
                     city, occupation, bio, image_prompt, status, error, base_image_url, image_1_url, image_2_url,
-                    image_3_url, image_4_url, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    image_3_url, image_4_url, base_thumb_url, thumb_1_url, thumb_2_url, thumb_3_url, thumb_4_url,
+                    created_at, updated_at, cost_usd)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(task_id, persona_index) DO UPDATE SET firstname = excluded.firstname,
                     lastname = excluded.lastname, gender = excluded.gender, age = excluded.age,
                     country = excluded.country, city = excluded.city, occupation = excluded.occupation,
@@ -107,7 +136,9 @@ public final class SpoolIndex: Sendable {
                     error = excluded.error, base_image_url = excluded.base_image_url,
                     image_1_url = excluded.image_1_url, image_2_url = excluded.image_2_url,
                     image_3_url = excluded.image_3_url, image_4_url = excluded.image_4_url,
-                    updated_at = excluded.updated_at
+                    base_thumb_url = excluded.base_thumb_url, thumb_1_url = excluded.thumb_1_url,
+                    thumb_2_url = excluded.thumb_2_url, thumb_3_url = excluded.thumb_3_url,
+                    thumb_4_url = excluded.thumb_4_url, updated_at = excluded.updated_at, cost_usd = excluded.cost_usd
                 """, arguments: StatementArguments(args))
         }
     }
@@ -118,8 +149,10 @@ public final class SpoolIndex: Sendable {
         try await pool.read { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT t.task_id, t.status, t.count, t.completed_personas, t.failed_personas, t.error_log,
+                       t.cost_usd AS task_cost_usd, r.cost_usd,
                        r.persona_index, r.firstname, r.lastname, r.status AS persona_status, r.error,
-                       r.base_image_url, r.image_1_url, r.image_2_url, r.image_3_url, r.image_4_url
+                       r.base_image_url, r.image_1_url, r.image_2_url, r.image_3_url, r.image_4_url,
+                       r.base_thumb_url, r.thumb_1_url, r.thumb_2_url, r.thumb_3_url, r.thumb_4_url
                 FROM generation_tasks t LEFT JOIN generation_results r ON r.task_id = t.id
                 ORDER BY t.task_id, r.persona_index
                 """)

@@ -1,10 +1,15 @@
 /// The file names of a task folder (DESIGN.md §2). Each file is a
-/// checkpoint: a step whose file exists is never run again.
+/// checkpoint: a step whose file exists is never run again (`PersonaStep`).
 public enum TaskFiles {
     public static let task = "task.json"
     public static let personas = "personas.json"
     public static let result = "result.json"
     public static let error = "error.json"
+    /// The task's page and contact sheets, written when it finishes.
+    public static let page = "index.html"
+    public static let contactSheet = "contact-sheet.png"
+    /// contact-sheet.png, contact-sheet-2.png, … (one per `n`, 1-based).
+    public static func contactSheet(_ n: Int) -> String { n == 1 ? contactSheet : "contact-sheet-\(n).png" }
 }
 
 /// The files of persona `n` (1-based), in `persona_<n>/`.
@@ -20,7 +25,14 @@ public struct PersonaFiles: Sendable {
     public var grid: String { folder + "/grid.png" }
     public func image(_ k: Int) -> String { folder + "/image_\(k).png" }
     public var images: [String] { (0..<4).map(image) }
-    /// Public URLs recorded after steps 3 and 6.
+    /// Thumbnails (made after step 5): of base.png, and of image_0 … image_3.
+    public var thumbBase: String { folder + "/thumb_base.png" }
+    public func thumb(_ k: Int) -> String { folder + "/thumb_\(k).png" }
+    /// Every thumbnail with the full-size image it is made from, base first.
+    public var thumbnails: [(thumb: String, original: String)] {
+        [(thumbBase, base)] + (0..<4).map { (thumb($0), image($0)) }
+    }
+    /// Public URLs recorded by steps 3 and 7.
     public var urls: String { folder + "/urls.json" }
     /// Token usage of the base and grid requests, when the provider reports it.
     public var usage: String { folder + "/usage.json" }

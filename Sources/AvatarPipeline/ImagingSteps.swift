@@ -6,13 +6,37 @@ enum ImagingSteps {
     /// Every image is checked before it is stored: it decodes, its size is
     /// the task's, it is not blank.
     static func validate(_ png: [UInt8], size: ImageSize) throws {
-        _ = try ImageValidator.validate(png, expectedSize: size)
+        // `auto`: the model chose the size; any sane size is fine.
+        _ = try ImageValidator.validate(png, expectedSize: size.isAuto ? nil : size)
+    }
+
+    /// Validates the base and, when `thumbSize` > 0, makes its thumbnail from
+    /// the pixels the check decoded (no second decode of a large image).
+    static func validateBase(_ png: [UInt8], size: ImageSize, thumbSize: Int) throws -> [UInt8]? {
+        let image = try ImageValidator.validate(png, expectedSize: size)
+        return thumbSize > 0 ? try? thumbnail(image, longestSide: thumbSize) : nil
     }
 
     /// Step 5: the grid split into four, each trimmed, as PNGs (top-left,
-    /// top-right, bottom-left, bottom-right).
-    static func split(_ png: [UInt8], tolerance: Int) throws -> [[UInt8]] {
+    /// top-right, bottom-left, bottom-right), and, when `thumbSize` > 0, the
+    /// four thumbnails from the same pixels (no second decode).
+    static func split(_ png: [UInt8], tolerance: Int, thumbSize: Int = 0) throws -> (images: [[UInt8]], thumbs: [[UInt8]]) {
         let grid = try PNGCodec.decode(png)
-        return try GridSplitter.split(grid, tolerance: tolerance).map { try PNGCodec.encode($0) }
+        let parts = GridSplitter.split(grid, tolerance: tolerance)
+        let images = try parts.map { try PNGCodec.encode($0) }
+        // Thumbnails are extras: if one cannot be made here, it is made from the file later.
+        let thumbs = thumbSize > 0 ? ((try? parts.map { try thumbnail($0, longestSide: thumbSize) }) ?? []) : []
+        return (images, thumbs)
+    }
+
+    /// A thumbnail: longest side at most `longestSide`, area-averaged, alpha kept.
+    static func thumbnail(_ png: [UInt8], longestSide: Int) throws -> [UInt8] {
+        try thumbnail(try PNGCodec.decode(png), longestSide: longestSide)
+    }
+
+    /// zlib level 1: thumbnails are small, and a higher level costs more
+    /// time than it saves bytes (measured in `make bench`).
+    static func thumbnail(_ image: PixelImage, longestSide: Int) throws -> [UInt8] {
+        try PNGCodec.encode(image.downscaled(toFit: longestSide), compressionLevel: 1)
     }
 }

@@ -14,9 +14,14 @@ enum JSONFiles {
         try JSONDecoder().decode(type, from: Data(bytes))
     }
 
+    /// - Throws: `UnreadableFile` naming `path` when the bytes do not decode.
     static func read<T: Decodable>(_ type: T.Type, _ path: String, in ws: TaskWorkspace) async throws -> T? {
         guard let bytes = try await ws.read(path) else { return nil }
-        return try decode(type, bytes)
+        do {
+            return try decode(type, bytes)
+        } catch {
+            throw UnreadableFile(path: path, error: error)
+        }
     }
 
     static func write<T: Encodable>(_ value: T, _ path: String, in ws: TaskWorkspace) async throws {

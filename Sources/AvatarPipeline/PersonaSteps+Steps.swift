@@ -7,7 +7,7 @@ extension PersonaSteps {
     func imagePrompt() async throws -> String {
         if let bytes = try await ws.read(files.prompt) { return String(decoding: bytes, as: UTF8.self) }
         try checkStopping()
-        log(1, "generating the image prompt with \(context.personas.name)")
+        log(.prompt, "generating the image prompt with \(context.personas.name)")
         let prompt = try await context.dataLimiter.withPermit {
             try await context.personas.imagePrompt(for: persona, task: spec, index: index)
         }
@@ -18,10 +18,13 @@ extension PersonaSteps {
     func baseImage(prompt: String) async throws -> [UInt8] {
         if let bytes = try await ws.read(files.base) { return bytes }
         try checkStopping()
-        log(2, "generating the base selfie (\(spec.images.size)) with \(context.images.name)")
+        log(.base, "generating the base selfie (\(spec.images.size)) with \(context.images.name)")
         let image = try await context.images.baseImage(prompt: prompt, persona: persona, task: spec, index: index)
-        try await validate(image.png)
-        try await ws.write(files.base, image.png)
+        let size = spec.images.size, thumbSize = ws.exists(files.thumbBase) ? 0 : context.thumbSize
+        let png = image.png
+        let thumb = try await BlockingPool.shared.run { try ImagingSteps.validateBase(png, size: size, thumbSize: thumbSize) }
+        // The base and its thumbnail, made from the pixels just checked, with one sync of the folder.
+        try await ws.writeAll([(files.base, image.png)] + (thumb.map { [(files.thumbBase, $0)] } ?? []))
         if let usage = image.usage { try await recordUsage { $0.base = usage } }
         return image.png
     }
@@ -40,7 +43,7 @@ extension PersonaSteps {
     func requestGrid(base: [UInt8], prompt: String) async throws -> GeneratedImage? {
         if ws.exists(files.grid) { return nil }
         try checkStopping()
-        log(4, "generating the 2x2 variation grid with \(context.images.name)")
+        log(.grid, "generating the 2x2 variation grid with \(context.images.name)")
         let image = try await context.images.gridImage(base: base, prompt: prompt, persona: persona, task: spec, index: index)
         try await validate(image.png)
         return image
@@ -52,19 +55,25 @@ extension PersonaSteps {
         if let usage = image.usage { try await recordUsage { $0.grid = usage } }
     }
 
+    /// Step 5, with the variants' thumbnails made from the same pixels and
+    /// written with the images (the base's thumbnail comes after, from its file).
     func splitGrid(_ grid: [UInt8]) async throws {
         guard !files.images.allSatisfy(ws.exists) else { return }
-        log(5, "splitting the grid into 4 images and trimming them")
+        log(.split, "splitting the grid into 4 images and trimming them")
         let tolerance = context.trimTolerance
-        let parts = try await BlockingPool.shared.run { try ImagingSteps.split(grid, tolerance: tolerance) }
-        try await ws.writeAll(parts.enumerated().map { (files.image($0.offset), $0.element) })
+        let thumbSize = (0..<4).allSatisfy { ws.exists(files.thumb($0)) } ? 0 : context.thumbSize
+        let (images, thumbs) = try await BlockingPool.shared.run {
+            try ImagingSteps.split(grid, tolerance: tolerance, thumbSize: thumbSize)
+        }
+        try await ws.writeAll(images.enumerated().map { (files.image($0.offset), $0.element) }
+                              + thumbs.enumerated().map { (files.thumb($0.offset), $0.element) })
     }
 
     /// Step 6: the four uploads go in parallel; each is idempotent, so a
-    /// partial failure is simply redone by the next attempt.
-    func uploadImages(_ current: PersonaURLs) async throws -> PersonaURLs {
-        var urls = current
-        urls.images = try await withThrowingTaskGroup(of: (Int, String).self) { group in
+    /// partial failure is simply redone by the next attempt. Returns the
+    /// four URLs; step 7 records them.
+    func uploadImages() async throws -> [String] {
+        try await withThrowingTaskGroup(of: (Int, String).self) { group in
             for k in 0..<4 {
                 let path = ws.absolutePath(files.image(k)), objectKey = key("image_\(k).png")
                 group.addTask {
@@ -75,8 +84,6 @@ extension PersonaSteps {
             for try await (k, url) in group { found[k] = url }
             return found
         }
-        try await JSONFiles.write(urls, files.urls, in: ws)
-        return urls
     }
 
     func validate(_ png: [UInt8]) async throws {

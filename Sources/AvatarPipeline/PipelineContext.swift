@@ -17,23 +17,32 @@ public struct PipelineContext: Sendable {
     public var keyPrefix: String
     /// Trim tolerance for step 5.
     public var trimTolerance: Int
+    /// Longest side of the thumbnails (AVATAR_THUMB_SIZE); 0: none.
+    public var thumbSize: Int
     /// Turns task.json into a spec (for snapshots).
     public var parse: @Sendable ([UInt8]) -> TaskSpec?
     /// Called after every transition and every finished persona (the index).
     public var onProgress: @Sendable (TaskWorkspace) async -> Void
+    /// Called when a task has finished, after result.json and before the
+    /// final rename, and by `refresh`: the task's page and contact sheet.
+    /// It must not throw: pages never break a task.
+    public var onFinish: @Sendable (TaskWorkspace, TaskSnapshot, ResultManifest) async -> Void
     /// Set when the processor is shutting down: no new step starts.
     public var stopping: StopFlag
     /// Masks configured secrets in text that goes into error files (a
     /// remote may echo a key back in its error message).
     public var redact: @Sendable (String) -> String
+    /// SHA-256 (hex) of a file, for result.json's checksums; nil records none.
+    public var digest: (@Sendable (String) async throws -> String)?
     public var logger: Logger
 
     public init(personas: any PersonaProvider, images: any ImageProvider, store: any ObjectStore,
                 dataLimiter: AsyncLimiter, imageLimiter: AsyncLimiter, keyPrefix: String = "avatars",
-                trimTolerance: Int = 10, parse: @escaping @Sendable ([UInt8]) -> TaskSpec?,
+                trimTolerance: Int = 10, thumbSize: Int = 256, parse: @escaping @Sendable ([UInt8]) -> TaskSpec?,
                 onProgress: @escaping @Sendable (TaskWorkspace) async -> Void = { _ in },
+                onFinish: @escaping @Sendable (TaskWorkspace, TaskSnapshot, ResultManifest) async -> Void = { _, _, _ in },
                 stopping: StopFlag = StopFlag(), redact: @escaping @Sendable (String) -> String = { $0 },
-                logger: Logger) {
+                digest: (@Sendable (String) async throws -> String)? = nil, logger: Logger) {
         self.personas = personas
         self.images = images
         self.store = store
@@ -41,10 +50,13 @@ public struct PipelineContext: Sendable {
         self.imageLimiter = imageLimiter
         self.keyPrefix = keyPrefix
         self.trimTolerance = trimTolerance
+        self.thumbSize = thumbSize
         self.parse = parse
         self.onProgress = onProgress
+        self.onFinish = onFinish
         self.stopping = stopping
         self.redact = redact
+        self.digest = digest
         self.logger = logger
     }
 }

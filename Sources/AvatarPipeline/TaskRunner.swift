@@ -57,14 +57,15 @@ public struct TaskRunner: Sendable {
         return String(format: "%.3f", Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
     }
 
-    /// Writes result.json (and error.json where something failed), then the
-    /// final rename: completed when at least one persona succeeded.
+    /// Writes result.json (and error.json where something failed), the
+    /// task's page, then the final rename: completed when at least one
+    /// persona succeeded.
     private func finish(_ ws: TaskWorkspace, snapshot: TaskSnapshot) async throws -> TaskStage {
+        let snapshot = try await completeThumbnails(ws, snapshot: snapshot)
         let final: TaskStage = snapshot.succeeded > 0 ? .completed : .failed
-        let providers = ResultManifest.Providers(data: context.personas.name, images: context.images.name,
-                                                 storage: context.store.name)
-        try await JSONFiles.write(ResultManifest(snapshot: snapshot, status: final, providers: providers),
-                                  TaskFiles.result, in: ws)
+        var manifest = ResultManifest(snapshot: snapshot, status: final, providers: providers)
+        if let digest = context.digest { try await manifest.recordChecksums(in: ws, digest: digest) }
+        try await JSONFiles.write(manifest, TaskFiles.result, in: ws)
         let failures = snapshot.personas.compactMap(\.failure)
         if failures.isEmpty {
             try ws.remove(TaskFiles.error)
@@ -75,9 +76,45 @@ public struct TaskRunner: Sendable {
             try await JSONFiles.write(TaskErrorReport(taskID: ws.taskID, stage: "pipeline", message: message,
                                                       failures: failures), TaskFiles.error, in: ws)
         }
+        await context.onFinish(ws, snapshot, manifest)
         try await ws.transition(to: final)
         context.logger.info("[Task \(ws.taskID)] \(final.rawValue): \(snapshot.succeeded) of \(snapshot.total) personas succeeded")
         await context.onProgress(ws)
         return final
+    }
+
+    private var providers: ResultManifest.Providers {
+        ResultManifest.Providers(data: context.personas.name, images: context.images.name, storage: context.store.name)
+    }
+
+    /// Every persona whose steps are done gets whatever thumbnail is missing
+    /// (after a crash between step 7 and here, after `retry`, or when
+    /// AVATAR_THUMB_SIZE was 0 before). Returns the snapshot, re-read when
+    /// anything changed.
+    private func completeThumbnails(_ ws: TaskWorkspace, snapshot: TaskSnapshot) async throws -> TaskSnapshot {
+        guard context.thumbSize > 0 else { return snapshot }
+        var changed = false
+        for p in snapshot.personas where p.state == .completed && p.imageCount > 0 {
+            let t = Thumbnails(context: context, ws: ws, index: p.index, name: p.persona?.fullName ?? "persona \(p.index)")
+            if try await t.complete() { changed = true }
+        }
+        return changed ? try await TaskSnapshot.read(from: ws, parse: context.parse) : snapshot
+    }
+
+    /// For a finished task (the `thumbnails` command): makes and stores the
+    /// missing thumbnails, rewrites result.json (keeping when it finished)
+    /// and the task's page and contact sheet. No persona step runs and the
+    /// task stays in its folder.
+    /// - Throws: when the folder cannot be read or written.
+    public func refresh(_ ws: TaskWorkspace) async throws {
+        guard ws.stage.isTerminal else { return }
+        let before = try await TaskSnapshot.read(from: ws, parse: context.parse)
+        let snapshot = try await completeThumbnails(ws, snapshot: before)
+        let old = (try? await JSONFiles.read(ResultManifest.self, TaskFiles.result, in: ws)) ?? nil
+        let manifest = ResultManifest(snapshot: snapshot, status: ws.stage, providers: old?.providers ?? providers,
+                                      finishedAt: old?.finishedAt)
+        try await JSONFiles.write(manifest, TaskFiles.result, in: ws)
+        await context.onFinish(ws, snapshot, manifest)
+        await context.onProgress(ws)
     }
 }

@@ -25,8 +25,9 @@ public struct TaskSnapshot: Sendable {
         case .generatingData:
             return "data \(personas.filter { $0.persona != nil || $0.failure != nil }.count)/\(total)"
         case .generatingImages:
-            let active = personas.filter { $0.state == .inProgress }.map(\.nextStep)
-            return "images \(succeeded + failed)/\(total)" + (active.min().map { ", next step \($0)/7" } ?? "")
+            let active = personas.filter { $0.state == .inProgress }.compactMap(\.pendingStep)
+            return "images \(succeeded + failed)/\(total)"
+                + (active.min().map { ", next step \($0.number)/\(PersonaStep.count)" } ?? "")
         default:
             return stage.rawValue
         }
@@ -53,27 +54,30 @@ public struct PersonaSnapshot: Sendable {
     public var hasBase: Bool
     public var hasGrid: Bool
     public var imageCount: Int
+    /// The thumbnail files present (of `PersonaFiles.thumbnails`).
+    public var thumbnails: [String]
     public var urls: PersonaURLs
     public var usage: PersonaUsage?
     public var failure: PersonaFailure?
     public var imagesEnabled: Bool
 
-    /// The first step (1…7) whose checkpoint is missing; 8 when all are done; 0 before the data.
+    /// The first step whose checkpoint is missing; nil when every step is
+    /// done (or images are off) and before the persona's data exists.
+    public var pendingStep: PersonaStep? {
+        guard persona != nil, imagesEnabled else { return nil }
+        return PersonaStep.allCases.first { !$0.isDone(self) }
+    }
+
+    /// `pendingStep` as a number for `status`: 1…7; `PersonaStep.doneNumber`
+    /// (8) when all are done; 0 before the data.
     public var nextStep: Int {
         guard persona != nil else { return 0 }
-        if !imagesEnabled { return 8 }
-        if prompt == nil { return 1 }
-        if !hasBase { return 2 }
-        if urls.base == nil { return 3 }
-        if !hasGrid { return 4 }
-        if imageCount < 4 { return 5 }
-        if urls.images.count < 4 { return 6 }
-        return 8
+        return pendingStep?.number ?? PersonaStep.doneNumber
     }
 
     public var state: State {
         if failure != nil { return .failed }
-        return nextStep == 8 ? .completed : .inProgress
+        return nextStep == PersonaStep.doneNumber ? .completed : .inProgress
     }
 }
 
@@ -117,6 +121,7 @@ extension PersonaSnapshot {
             index: n, persona: persona ?? nil, prompt: prompt ?? nil,
             hasBase: ws.exists(f.base), hasGrid: ws.exists(f.grid),
             imageCount: f.images.filter(ws.exists).count,
+            thumbnails: f.thumbnails.map(\.thumb).filter(ws.exists),
             urls: urls ?? PersonaURLs(), usage: usage, failure: failure, imagesEnabled: imagesEnabled)
     }
 }

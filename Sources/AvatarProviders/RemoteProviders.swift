@@ -1,5 +1,6 @@
 import AvatarDomain
 import AvatarHTTP
+import AvatarSpend
 import Logging
 
 /// Builds the remote providers the environment asks for; the composition
@@ -26,13 +27,14 @@ public enum RemoteProviders {
 
     /// A remote image provider and its startup-log summary, or nil for builtin.
     /// - Throws: `ProviderError` (`.configuration`) for an unknown provider or a missing setting.
-    public static func images(environment: [String: String], transport: any HTTPTransport,
+    public static func images(environment: [String: String], transport: any HTTPTransport, prices: PriceTable = .shipped,
                               logger: Logger = Logger(label: "avatar-spool.providers")) throws -> (provider: any ImageProvider, summary: String)? {
         switch (environment["AVATAR_IMAGE_PROVIDER"] ?? "builtin").lowercased() {
         case "", "builtin": return nil
         case "openai":
             let settings = try OpenAISettings(environment: environment, for: .images)
-            return (OpenAIImageProvider(settings: settings, transport: transport, logger: logger), settings.summary(for: .images))
+            return (OpenAIImageProvider(settings: settings, transport: transport, prices: prices, logger: logger),
+                    settings.summary(for: .images))
         case let other:
             throw ProviderError(.configuration, provider: "config",
                                 message: "AVATAR_IMAGE_PROVIDER=\(other) is not one of builtin, openai")

@@ -3,10 +3,10 @@ import AvatarTask
 
 extension Admission {
     /// The processor's judgement of a task file: the task validator, with
-    /// the image provider's sizes.
-    static func make(allowedSizes: Set<ImageSize>?) -> Admit {
+    /// the image provider's size rule.
+    static func make(sizeRule: ImageSizeRule) -> Admit {
         { bytes, fileName in
-            switch TaskValidator.validate(bytes: bytes, fileName: fileName, allowedSizes: allowedSizes) {
+            switch TaskValidator.validate(bytes: bytes, fileName: fileName, sizeRule: sizeRule) {
             case .success(let spec):
                 return .valid(spec)
             case .failure(let error):

@@ -1,5 +1,6 @@
 import AvatarConfig
 import AvatarProviders
+import AvatarSpend
 import AvatarStorage
 import AvatarSpoolEngine
 import AvatarSystem
@@ -23,7 +24,8 @@ public struct Doctor: Sendable {
     static let known = [
         "AVATAR_SPOOL_DIR", "AVATAR_DATA_PROVIDER", "AVATAR_IMAGE_PROVIDER", "WORKER_INTERVAL",
         "MULTITHREAD_FLOWISE", "IMAGE_CONCURRENCY", "TASK_CONCURRENCY", "FLOWISE_URL", "FLOWISE_API_KEY",
-        "OPENAI_BASE_URL", "OPENAI_API_KEY", "OPENAI_CHAT_MODEL", "OPENAI_IMAGE_MODEL", "S3_ENDPOINT",
+        "OPENAI_BASE_URL", "OPENAI_API_KEY", "OPENAI_CHAT_MODEL", "OPENAI_IMAGE_MODEL", "OPENAI_EDIT_MODEL",
+        "OPENAI_IMAGE_QUALITY", "OPENAI_IMAGE_COMPLEXITY", "S3_ENDPOINT",
         "S3_ACCESS_KEY", "S3_SECRET_KEY", "S3_BUCKET_NAME", "S3_REGION", "S3_PUBLIC_URL",
     ]
 
@@ -34,7 +36,7 @@ public struct Doctor: Sendable {
         })
         for name in names.sorted() {
             guard let v = values[name] else { config.append((name, "(unset)")); continue }
-            config.append((name, Settings.isSecret(name) ? Settings.mask(v) : v))
+            config.append((name, Settings.isSecret(name) ? Settings.mask(v) : Settings.maskURL(v)))
         }
         var lines: [Line] = []
         var logger = Logger(label: "avatar-spool.doctor")
@@ -56,7 +58,7 @@ public struct Doctor: Sendable {
             try layout.create()
             let probe = layout.tmp + "/.doctor-\(getpid())"
             try AtomicFile.write(Array("ok".utf8), toPath: probe)
-            unlink(probe)
+            try? Sys.unlinkat(AT_FDCWD, probe)
             return Line(ok: true, what: "spool", detail: "\(layout.root) is writable")
         } catch {
             return Line(ok: false, what: "spool", detail: "\(layout.root): \(error)")
@@ -68,7 +70,7 @@ public struct Doctor: Sendable {
         for (k, v) in configuration { out += "  \(k)=\(v)\n" }
         out += "\nchecks:\n"
         for l in lines { out += "  [\(l.ok ? " ok " : "FAIL")] \(l.what): \(l.detail)\n" }
-        return out
+        return Settings.maskURLs(in: out)
     }
 }
 
@@ -83,8 +85,21 @@ enum EndpointChecks {
         var checks: [EndpointCheck] = []
         if let p = services.context.personas as? FlowisePersonaProvider { checks.append(await p.check(transport: transport)) }
         if let p = services.context.personas as? OpenAIChatPersonaProvider { checks.append(await p.check(transport: transport)) }
-        if let p = services.context.images as? OpenAIImageProvider { checks.append(await p.check(transport: transport)) }
+        let images = (services.context.images as? BudgetedImageProvider)?.inner ?? services.context.images
+        if let p = images as? OpenAIImageProvider { checks.append(await p.check(transport: transport)) }
         var lines = checks.map { Doctor.Line(ok: $0.verdict != .failed, what: $0.name, detail: "\($0.verdict.rawValue) \($0.endpoint): \($0.detail)") }
+        // Prices: a model the table does not know costs "unknown", never 0.
+        for (variable, model) in services.spend.pricedModels {
+            let known = services.prices.price(for: model)
+            lines.append(Doctor.Line(ok: true, what: "price \(variable)",
+                                     detail: known.map { "\(model): \($0.source)" }
+                                         ?? "WARN \(model) has no price in the table (as of \(services.prices.asOf)): its cost shows as unknown; add it with AVATAR_PRICES_FILE"))
+        }
+        // Model lifecycle: listed by the server, and any announced shutdown date.
+        for f in await ModelLifecycle.review(services.models, transport: transport) {
+            let verdict = f.level == .error ? "FAIL" : f.level == .ok ? "OK" : "WARN"
+            lines.append(Doctor.Line(ok: f.level != .error, what: "model \(f.variable)", detail: "\(verdict) \(f.message)"))
+        }
         if let s3 = services.store as? S3Store {
             let verdict = await s3.headBucket()
             lines.append(Doctor.Line(ok: verdict == .ok, what: "s3",

@@ -9,6 +9,8 @@ enum IndexMapping {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let personaParams = s.spec.flatMap { try? encoder.encode($0.persona) }.map { String(decoding: $0, as: UTF8.self) }
         let imageParams = s.spec.flatMap { try? encoder.encode($0.images) }.map { String(decoding: $0, as: UTF8.self) }
+        let costs = s.personas.map { $0.usage?.costUSD }
+        let priced = costs.compactMap { $0 }
         return IndexedTask(
             taskID: s.taskID, status: s.stage.rawValue, count: s.total,
             personaParams: personaParams, imageParams: imageParams,
@@ -20,7 +22,10 @@ enum IndexMapping {
                     gender: p.persona?.gender, age: p.persona?.age, country: p.persona?.country,
                     city: p.persona?.city, occupation: p.persona?.occupation, bio: p.persona?.bio,
                     imagePrompt: p.prompt, status: p.state.rawValue, error: p.failure?.message,
-                    baseImageURL: p.urls.base, imageURLs: p.urls.images.map { Optional($0) })
-            })
+                    baseImageURL: p.urls.base, imageURLs: p.urls.images.map { Optional($0) },
+                    baseThumbURL: p.urls.baseThumb, thumbURLs: p.urls.thumbs.map { Optional($0) },
+                    costUSD: p.usage?.costUSD)
+            },
+            costUSD: priced.isEmpty ? nil : priced.reduce(0, +))
     }
 }

@@ -17,6 +17,8 @@ public actor Indexer {
     private var needsRebuild = false
     private var lastSync: [String: Date] = [:]
     private var pendingSync: Set<String> = []
+    /// Where a corrupt index was moved, when this process moved one.
+    public private(set) var movedAside: String?
     /// Per-persona progress is written at most this often per task; transitions always.
     static let minInterval: TimeInterval = 0.5
 
@@ -33,7 +35,17 @@ public actor Indexer {
             needsRebuild = true
         }
         do {
-            let fresh = try SpoolIndex(path: layout.indexPath)
+            let fresh: SpoolIndex
+            do {
+                fresh = try SpoolIndex(path: layout.indexPath)
+            } catch where SpoolIndex.isCorruption(error) {
+                // Derived data: keep the damaged file for a look, build anew.
+                let aside = try SpoolIndex.moveAside(layout.indexPath)
+                movedAside = aside ?? movedAside
+                logger.error("\(layout.indexPath) is not a usable database (\(error)): moved it aside to \(aside ?? "(moved by another process)") and rebuilding the index from the folders")
+                fresh = try SpoolIndex(path: layout.indexPath)
+                needsRebuild = true
+            }
             index = fresh
             return fresh
         } catch {
@@ -69,7 +81,16 @@ public actor Indexer {
 
     private func write(_ ws: TaskWorkspace) async {
         guard let index = open() else { return }
+        // A finished task is not synced at a high rate again: forget its time
+        // (a processor that runs for weeks must not grow with its tasks).
+        if ws.stage.isTerminal { lastSync.removeValue(forKey: ws.taskID) }
         do {
+            guard layout.locate(ws.taskID) != nil else {
+                // Its folder was deleted by hand: no row may claim it still runs.
+                try await index.delete(taskIDs: [ws.taskID])
+                lastSync.removeValue(forKey: ws.taskID)
+                return
+            }
             let snapshot = try await TaskSnapshot.read(from: ws, parse: parse)
             try await index.sync(IndexMapping.row(snapshot))
         } catch {
@@ -85,6 +106,7 @@ public actor Indexer {
     /// large spool (one readdir per status folder, one query); a missing or
     /// unreadable index is rebuilt whole.
     public func reconcileAtStart() async {
+        _ = open() // a corrupt index is moved aside here and marked for a rebuild
         await rebuildIfNeeded()
         guard let index = open(), !needsRebuild else { return }
         do {

@@ -15,7 +15,10 @@ public final class Processor: Sendable {
     public let services: Services
     let queue = WorkQueue()
     var stopping: StopFlag { services.context.stopping }
-    private let gaveUp = LockedSet()
+    /// What this processor could not do, by where it is ("pending/<name>",
+    /// "<stage>/<id>", "tmp/claim-…"): skipped by scans, forgotten when the
+    /// thing moves, and (`retryOnRescan`) tried again at every timed rescan.
+    let gaveUp = GiveUps()
     /// systemd notifications, watchdog, metrics, hooks (ServiceRuntime.swift).
     let runtime: ServiceRuntime
 
@@ -29,16 +32,22 @@ public final class Processor: Sendable {
 
     /// Runs until stopped (SIGTERM/SIGINT via `stop()`), or with `drain`
     /// until everything present is completed or failed.
-    public func run(drain: Bool) async throws {
+    /// - Returns: what a drain left undone, one line each ("pending/x.json:
+    ///   why"); empty when everything present was completed or failed.
+    @discardableResult
+    public func run(drain: Bool) async throws -> [String] {
         try services.service.checkForRun()
         try layout.create()
-        try services.claimer.recoverClaims()
+        await recoverClaims()
         await services.indexer.reconcileAtStart()
         try runtime.start()
         logger.info("processor started on \(layout.root) (\(services.summary); tasks at once: \(services.settings.taskConcurrency), images at once: \(services.settings.imageConcurrency))")
+        try await services.checkModelsAtStart()
+        await services.reconcileLedger()
 
         var watcher: PendingWatcher?
         var background: [Task<Void, Never>] = []
+        if !drain, let watch = services.watchModels(stopping: { [stopping] in stopping.isRaised }) { background.append(watch) }
         if drain {
             await queue.setDrain()
         } else {
@@ -56,6 +65,10 @@ public final class Processor: Sendable {
             background.append(Task { [self] in
                 while !Task.isCancelled && !stopping.isRaised {
                     try? await Task.sleep(for: .milliseconds(Int(services.settings.workerInterval * 1000)))
+                    // What failed for a reason that may have passed (permissions
+                    // fixed, disk space freed) is tried again once per interval.
+                    gaveUp.forgetRetryable()
+                    await recoverClaims()
                     await scan()
                     await services.indexer.rebuildIfNeeded()
                 }
@@ -65,7 +78,10 @@ public final class Processor: Sendable {
         await runtime.ready()
 
         let slots = AsyncLimiter(limit: services.settings.taskConcurrency)
-        await withTaskGroup(of: Void.self) { group in
+        // A discarding group: a plain task group keeps every finished child
+        // (its task and stack slab, about 17 KB) until it is awaited, so a
+        // processor grew with every task it had finished (issue 14).
+        await withDiscardingTaskGroup { group in
             var lastFound = 0
             while true {
                 guard let item = await queue.next(drain: drain) else {
@@ -92,12 +108,49 @@ public final class Processor: Sendable {
                     await queue.done(item)
                 }
             }
-            await group.waitForAll()
         }
         watcher?.stop()
         background.forEach { $0.cancel() }
         await runtime.finish()
-        logger.info(stopping.isRaised ? "processor stopped; unfinished tasks resume at the next start" : "processor drained: nothing left to do")
+        if stopping.isRaised {
+            logger.info("processor stopped; unfinished tasks resume at the next start")
+            return []
+        }
+        let left = await leftUndone()
+        if left.isEmpty {
+            logger.info("processor drained: nothing left to do")
+        } else {
+            logger.error("processor drained with \(left.count) item(s) left undone: \(left.joined(separator: "; "))")
+        }
+        return left
+    }
+
+    /// What is still in pending/, in a status folder or in tmp/ because this
+    /// processor could not handle it, each with why.
+    func leftUndone() async -> [String] {
+        let layout = layout
+        let entries = gaveUp.entries
+        let claims = await BlockingPool.shared.run { layout.claims() }
+        var left: [String] = []
+        for (place, reason) in entries.sorted(by: { $0.key < $1.key }) where !place.hasPrefix("tmp/") {
+            if (try? Sys.lstatat(AT_FDCWD, layout.root + "/" + place)) != nil { left.append("\(place): \(reason)") }
+        }
+        for claim in claims where !claim.live {
+            left.append("tmp/\(claim.folder) (pending/\(claim.file)): " + (entries["tmp/" + claim.folder] ?? "claimed but not moved on (its processor died, or could not write the status folder)"))
+        }
+        return left
+    }
+
+    /// Moves on claims left in tmp/ (by a dead processor, or by one that
+    /// could not write the status folder); logs each stuck one once.
+    func recoverClaims() async {
+        let claimer = services.claimer
+        let stuck = await BlockingPool.shared.run { claimer.recoverClaims() }
+        let stuckKeys = Set(stuck.map { "tmp/" + $0.folder })
+        for claim in stuck where gaveUp.record("tmp/" + claim.folder, claim.description, retryOnRescan: false) {
+            logger.error("\(claim)")
+        }
+        gaveUp.forget { $0.hasPrefix("tmp/") && !stuckKeys.contains($0) }
     }
 
     /// Stops claiming; in-flight steps finish, then `run` returns.
@@ -120,12 +173,16 @@ public final class Processor: Sendable {
             }
             return (names, folders)
         }
+        // A give-up is forgotten once its file or folder has moved (`retry`
+        // puts a task into another status folder: it is worked on again).
+        let present = Set(names.map { "pending/" + $0 } + folders.map { "\($0.0.rawValue)/\($0.1)" })
+        gaveUp.forget { !$0.hasPrefix("tmp/") && !present.contains($0) }
         var count = 0
         for name in names where !gaveUp.contains("pending/" + name) {
             await queue.add(.pending(name))
             count += 1
         }
-        for (stage, id) in folders where !gaveUp.contains(id) {
+        for (stage, id) in folders where !gaveUp.contains("\(stage.rawValue)/\(id)") {
             await queue.add(.orphan(stage, id))
             count += 1
         }
@@ -144,10 +201,19 @@ public final class Processor: Sendable {
                 result = try await BlockingPool.shared.run { try claimer.claim(name) }
                 services.monitor.end(.claim)
                 if runtime.metricsEnabled { ProcessorMetrics.claimed(in: .now - started) }
+            } catch let stranded as StrandedClaim {
+                services.monitor.end(.claim)
+                // Out of pending/, into tmp/: say so (rescans move it on).
+                if gaveUp.record("tmp/" + stranded.folder, stranded.description, retryOnRescan: false) {
+                    logger.error("\(stranded)")
+                }
+                return
             } catch {
                 services.monitor.end(.claim)
-                logger.error("pending/\(name): \(error); left in place")
-                gaveUp.insert("pending/" + name)
+                let why = "\(error); left in place in pending/, tried again at every rescan"
+                if gaveUp.record("pending/" + name, why, retryOnRescan: true) {
+                    logger.error("pending/\(name): \(why)")
+                }
                 return
             }
             switch result {
@@ -192,11 +258,35 @@ public final class Processor: Sendable {
             if let final = await settle(control, final: ran), final.isTerminal {
                 runtime.finishedInBackground(folder, stage: final)
             }
+        } catch let error as ProviderError where error.code == .paused {
+            // The provider logged the one clear error; the task waits where it
+            // is, with no persona failed, until a restart with a served model.
+            gaveUp.record("\(folder.stage.rawValue)/\(folder.taskID)",
+                          "waits for \(error.provider), paused: fix the model setting and start again", retryOnRescan: false)
+            logger.notice("[Task \(folder.taskID)] waiting in \(folder.stage.rawValue)/: \(error.provider) is paused")
         } catch {
-            // The task's own folder cannot be written (disk full, read-only,
-            // gone): record why where possible and let other tasks go on.
-            gaveUp.insert(folder.taskID)
-            await fail(folder, "cannot write the task folder: \(error)")
+            let place = "\(folder.stage.rawValue)/\(folder.taskID)"
+            if layout.locate(folder.taskID) == nil {
+                // Deleted by hand while it ran: nothing to record it in.
+                logger.warning("[Task \(folder.taskID)] its folder was removed while it ran (\(error)); dropped from the index")
+            } else if DiskSpace.isFull(error) {
+                // Nothing is wrong with the task: it waits, checkpoints kept,
+                // and the next timed rescan tries again.
+                let why = "paused: \(error); resumes when there is room (tried again every \(services.settings.workerInterval) s)"
+                if gaveUp.record(place, why, retryOnRescan: true) {
+                    logger.error("[Task \(folder.taskID)] \(why)")
+                }
+            } else {
+                // The task's own folder cannot be written (read-only, gone):
+                // record why where possible and let other tasks go on.
+                let why = error is UnreadableFile
+                    ? "\(error); `avatar-spool retry \(folder.taskID)` sets it aside and makes it again"
+                    : "cannot write the task folder: \(error)"
+                await fail(folder, why)
+                if folder.stage != .failed {
+                    gaveUp.record("\(folder.stage.rawValue)/\(folder.taskID)", why, retryOnRescan: false)
+                }
+            }
         }
         await services.indexer.sync(folder)
     }
@@ -216,11 +306,30 @@ public final class Processor: Sendable {
     }
 }
 
-/// A set of strings shared across tasks.
-final class LockedSet: @unchecked Sendable {
+/// Places the processor gave up on, each with why, shared across tasks.
+final class GiveUps: @unchecked Sendable {
     // Confinement: `items` only under `lock`.
     private let lock = NSLock()
-    private var items: Set<String> = []
-    func insert(_ s: String) { lock.withLock { _ = items.insert(s) } }
-    func contains(_ s: String) -> Bool { lock.withLock { items.contains(s) } }
+    private var items: [String: (reason: String, retryOnRescan: Bool)] = [:]
+
+    /// - Returns: true when `place` is new or its reason changed (worth a log line).
+    @discardableResult
+    func record(_ place: String, _ reason: String, retryOnRescan: Bool) -> Bool {
+        lock.withLock {
+            let changed = items[place]?.reason != reason
+            items[place] = (reason, retryOnRescan)
+            return changed
+        }
+    }
+
+    func contains(_ place: String) -> Bool { lock.withLock { items[place] != nil } }
+
+    func forget(where predicate: (String) -> Bool) {
+        lock.withLock { items = items.filter { !predicate($0.key) } }
+    }
+
+    /// Forgets what may have been passing trouble, so it is tried again.
+    func forgetRetryable() { lock.withLock { items = items.filter { !$0.value.retryOnRescan } } }
+
+    var entries: [String: String] { lock.withLock { items.mapValues(\.reason) } }
 }

@@ -2,6 +2,7 @@ import AvatarConfig
 import AvatarDomain
 import AvatarHTTP
 import AvatarProviders
+import AvatarSpend
 import AvatarSpoolEngine
 import AvatarStorage
 import Foundation
@@ -23,6 +24,9 @@ struct ProviderFactory {
         var store: any ObjectStore
         var summary: String
         var transport: CurlHTTPClient?
+        var models: [ConfiguredModel] = []
+        var prices: PriceTable = .shipped
+        var spend = SpendConfig()
     }
 
     var needsTransport: Bool {
@@ -46,7 +50,12 @@ struct ProviderFactory {
             parts.append("data: builtin")
         }
         let images: any ImageProvider
-        if let transport, let remote = try RemoteProviders.images(environment: values.values, transport: transport, logger: logger) {
+        let prices: PriceTable
+        do { prices = try PriceTable.load(file: values["AVATAR_PRICES_FILE"]) } catch let error as PriceTable.LoadError {
+            throw SettingsError(variable: "", message: error.description)
+        }
+        if let transport, let remote = try RemoteProviders.images(environment: values.values, transport: transport,
+                                                                  prices: prices, logger: logger) {
             images = remote.provider
             parts.append("images: " + remote.summary)
         } else {
@@ -65,7 +74,19 @@ struct ProviderFactory {
             store = LocalObjectStore(spoolPath: layout.root)
             parts.append("storage: local \(layout.objects)")
         }
+        var models: [ConfiguredModel] = []
+        var spend = SpendConfig(dataProvider: personas.name, imageProvider: images.name)
+        if let chat = personas as? OpenAIChatPersonaProvider {
+            models += ModelLifecycle.configured(chat)
+            spend.chatModel = chat.settings.chatModel
+        }
+        if let openAI = images as? OpenAIImageProvider {
+            models += ModelLifecycle.configured(openAI)
+            (spend.imageModel, spend.editModel, spend.quality) = (openAI.settings.imageModel, openAI.settings.editModel,
+                                                                  openAI.settings.imageQuality)
+        }
         return Chosen(personas: personas, images: images, store: store,
-                      summary: parts.joined(separator: "; "), transport: transport)
+                      summary: parts.joined(separator: "; "), transport: transport, models: models,
+                      prices: prices, spend: spend)
     }
 }

@@ -33,6 +33,7 @@ public struct QueueOperator: Sendable {
         if case .moved(_, "failed") = outcome,
            let folder = try? TaskFolder.open(layout: services.layout, stage: .failed, id: id) {
             await services.indexer.sync(folder)
+            await services.spoolPage.writeNow()  // the spool page shows it failed
         }
         return outcome
     }
@@ -51,6 +52,7 @@ public struct QueueOperator: Sendable {
         if !ids.isEmpty, let index = await services.indexer.current() {
             try? await index.delete(taskIDs: ids)
         }
+        if !ids.isEmpty { await services.spoolPage.writeNow() }  // the removed tasks leave the spool page
         return (plan, problems, objects && local == nil)
     }
 }

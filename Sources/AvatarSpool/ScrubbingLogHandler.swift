@@ -1,10 +1,12 @@
+import AvatarConfig
 import AvatarService
 import AvatarSystem
 import Foundation
 import Logging
 
-/// A log handler that masks every configured secret before a line is
-/// written: keys never reach a log even when a remote echoes one back.
+/// A log handler that masks every configured secret and the credentials of
+/// every URL before a line is written: keys never reach a log even when a
+/// remote echoes one back.
 public struct ScrubbingLogHandler: LogHandler {
     private var inner: StreamLogHandler
     private let secrets: [String]
@@ -17,10 +19,6 @@ public struct ScrubbingLogHandler: LogHandler {
         self.secrets = secrets.filter { $0.count >= 4 }.sorted { $0.count > $1.count }
         self.json = json
         self.label = label
-    }
-
-    private func mask(_ text: String) -> String {
-        secrets.reduce(text) { $0.replacingAll($1, with: "***") }
     }
 
     public var logLevel: Logger.Level {
@@ -39,11 +37,11 @@ public struct ScrubbingLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        let text = mask(event.message.description)
+        let text = scrub(event.message.description)
         if json {
             var fields: [String: String] = [:]
             for (key, value) in inner.metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
-                fields[key] = mask("\(value)")
+                fields[key] = scrub("\(value)")
             }
             let line = JSONLogLine.render(time: Date(), level: event.level, label: label, source: event.source,
                                           message: text, metadata: fields)
@@ -54,7 +52,15 @@ public struct ScrubbingLogHandler: LogHandler {
         }
         var scrubbed = event
         scrubbed.message = Logger.Message(stringLiteral: text)
+        // Metadata values too ("target", "error"): they may carry a URL.
+        scrubbed.metadata = event.metadata?.mapValues { .string(scrub($0.description)) }
         inner.log(event: scrubbed)
+    }
+
+    private func scrub(_ text: String) -> String {
+        var text = Settings.maskURLs(in: text)
+        for secret in secrets { text = text.replacingAll(secret, with: "***") }
+        return text
     }
 }
 

@@ -1,6 +1,7 @@
 import AvatarDomain
 import AvatarPipeline
 import AvatarService
+import AvatarSpend
 import AvatarSpoolEngine
 import AvatarSystem
 import Foundation
@@ -68,19 +69,26 @@ final class ServiceRuntime: Sendable {
     /// After the start-up scan: READY=1, then the census loop and the watchdog.
     func ready() async {
         let census = await takeCensus()
-        notifier.ready(status: census.statusLine.text)
+        notifier.ready(status: statusText(census))
         loops.add { [self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: Self.interval)
                 if Task.isCancelled { break }
                 let census = await takeCensus()
-                notifier.status(census.statusLine.text)
+                notifier.status(statusText(census))
                 await catchUpHooks()
             }
         }
         if notifier.petInterval != nil {
             loops.add { [self] in await notifier.runWatchdog(monitor: monitor) }
         }
+    }
+
+    /// The census line, and why paid requests wait when the daily budget is reached.
+    func statusText(_ census: SpoolCensus) -> String {
+        var line = census.statusLine
+        line.budgetReachedUntil = services.spendGuard?.waitingNow.map { SpendDay.timestamp($0.until) }
+        return line.text
     }
 
     /// SIGTERM: tell systemd, which then waits the grace out.
@@ -136,6 +144,8 @@ final class ServiceRuntime: Sendable {
         }
         if metricsEnabled {
             census.record()
+            // Today's spend from the spool's ledger (absent when images are free).
+            if let spend = await SpendStatus.make(services) { ProcessorMetrics.spentToday(spend.spentTodayUSD) }
             if let path = settings.metricsFile {
                 do {
                     try await BlockingPool.shared.run { try MetricsFile(path: path).write(MetricsExporter.shared.exposition()) }
@@ -146,6 +156,15 @@ final class ServiceRuntime: Sendable {
         }
         return census
     }
+}
+
+/// A set of strings shared across tasks (the stalled tasks already warned about).
+final class LockedSet: @unchecked Sendable {
+    // Confinement: `items` only under `lock`.
+    private let lock = NSLock()
+    private var items: Set<String> = []
+    func insert(_ s: String) { lock.withLock { _ = items.insert(s) } }
+    func contains(_ s: String) -> Bool { lock.withLock { items.contains(s) } }
 }
 
 /// The metrics listener, set once.

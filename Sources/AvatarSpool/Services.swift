@@ -5,6 +5,7 @@ import AvatarImaging
 import AvatarPipeline
 import AvatarProviders
 import AvatarService
+import AvatarSpend
 import AvatarSpoolEngine
 import AvatarStorage
 import AvatarSystem
@@ -13,13 +14,15 @@ import Foundation
 import Logging
 
 /// The composition root: the only place that picks concrete providers and
-/// stores and wires them into the pipeline (DESIGN.md §7, floor 4).
+/// stores and wires them into the pipeline (DESIGN.md §7, floor 5).
 public struct Services: Sendable {
     public let settings: ProcessorSettings
     public let layout: SpoolLayout
     public let claimer: Claimer
     public let context: PipelineContext
     public let indexer: Indexer
+    /// The spool's index.html (task pages are written through `context.onFinish`).
+    public let spoolPage: SpoolPageWriter
     public let parse: @Sendable ([UInt8]) -> TaskSpec?
     public let admit: Admit
     public let logger: Logger
@@ -34,6 +37,13 @@ public struct Services: Sendable {
     public let monitor: ProgressMonitor
     /// The store as chosen (the pipeline gets it wrapped in a metered store).
     public let store: any ObjectStore
+    /// The remote models requests go to (checked at start and daily).
+    public let models: [ConfiguredModel]
+    /// The price table (shipped, or with AVATAR_PRICES_FILE) and what it prices.
+    public let prices: PriceTable
+    public let spend: SpendConfig
+    /// The budgets and the ledger, when images cost money (a remote image provider).
+    public let spendGuard: SpendGuard?
 
     /// Builds everything from merged settings.
     /// - Throws: `SettingsError` naming a missing or malformed variable.
@@ -51,32 +61,40 @@ public struct Services: Sendable {
         } catch {
             throw SettingsError(variable: "", message: "\(error)")
         }
-        let (personas, images, store) = (chosen.personas, chosen.images, chosen.store)
+        let (personas, store) = (chosen.personas, chosen.store)
         let hooks = try makeHooks(service, values: values, transport: chosen.transport, logger: logger)
         let monitor = ProgressMonitor(horizon: .seconds(service.watchdogHorizon))
-        let allowed = images.supportedSizes
-        let admit = Admission.make(allowedSizes: allowed)
+        let spendGuard = try SpendSetup.guardIfPaid(chosen, values: values, layout: layout, logger: logger)
+        let images: any ImageProvider = spendGuard.map { BudgetedImageProvider(chosen.images, spendGuard: $0) } ?? chosen.images
+        let admit = Admission.make(sizeRule: images.sizeRule)
         let parse: @Sendable ([UInt8]) -> TaskSpec? = { bytes in
             if case .valid(let spec) = admit(bytes, "task.json") { return spec }
             return nil
         }
         let indexer = Indexer(layout: layout, parse: parse, logger: logger)
+        let spoolPage = SpoolPageWriter(layout: layout, indexer: indexer, logger: logger)
+        let taskPage = TaskPageBuilder(thumbSize: settings.thumbSize, logger: logger)
         let context = PipelineContext(
             personas: personas, images: images, store: MeteredObjectStore(store),
             dataLimiter: AsyncLimiter(limit: settings.dataConcurrency),
             imageLimiter: AsyncLimiter(limit: settings.imageConcurrency),
-            keyPrefix: settings.keyPrefix, trimTolerance: settings.trimTolerance, parse: parse,
+            keyPrefix: settings.keyPrefix, trimTolerance: settings.trimTolerance, thumbSize: settings.thumbSize,
+            parse: parse,
             onProgress: { ws in
                 monitor.beat(.task)
                 await indexer.sync(ws, immediate: false)
+                await spoolPage.changed()
             },
+            onFinish: { ws, snapshot, manifest in await taskPage.write(ws, snapshot: snapshot, manifest: manifest) },
             redact: { [secrets = values.secretValues] text in
-                secrets.reduce(text) { $0.replacingAll($1, with: "***") }
+                secrets.reduce(Settings.maskURLs(in: text)) { $0.replacingAll($1, with: "***") }
             },
+            digest: { path in try await FileDigest.compute(path: path, partSize: nil).sha256Hex },
             logger: logger)
         let claimer = Claimer(layout: layout, admit: admit, settleSeconds: settings.settleSeconds, logger: logger)
         return Services(settings: settings, layout: layout, claimer: claimer, context: context,
-                        indexer: indexer, parse: parse, admit: admit, logger: logger, summary: chosen.summary,
-                        transport: chosen.transport, service: service, hooks: hooks, monitor: monitor, store: store)
+                        indexer: indexer, spoolPage: spoolPage, parse: parse, admit: admit, logger: logger, summary: chosen.summary,
+                        transport: chosen.transport, service: service, hooks: hooks, monitor: monitor, store: store,
+                        models: chosen.models, prices: chosen.prices, spend: chosen.spend, spendGuard: spendGuard)
     }
 }

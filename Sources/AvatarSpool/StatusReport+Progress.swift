@@ -1,5 +1,6 @@
 import AvatarDomain
 import AvatarPipeline
+import AvatarSpend
 import AvatarSpoolEngine
 import AvatarSystem
 import Foundation
@@ -71,11 +72,17 @@ extension StatusReport {
             out += "  \(stage.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0)) \(counts[stage.rawValue] ?? 0)\n"
         }
         if !held.isEmpty { out += "  \("hold".padding(toLength: 18, withPad: " ", startingAt: 0)) \(held.count)\n" }
+        if !claims.isEmpty {
+            out += "  \("tmp/ (claims)".padding(toLength: 18, withPad: " ", startingAt: 0)) \(claims.count)\n"
+        }
         if !active.isEmpty {
             out += "\nin progress:\n"
             for t in active {
+                let cost = spend?.tasks[t.taskID].map { USD.text($0) }
                 guard let p = t.progress else {
-                    out += "  \(t.taskID)  \(t.status)  (\(t.step))\n"
+                    out += "  \(t.taskID)  \(t.status)  personas \(t.done)/\(t.total) done"
+                        + (t.failed > 0 ? ", \(t.failed) failed" : "") + "  (\(t.step))"
+                        + (cost.map { "  \($0)" } ?? "") + "\n"
                     continue
                 }
                 var parts = ["  \(paint(t.taskID, "1"))  \(t.status)  \(p.bar)"]
@@ -90,10 +97,17 @@ extension StatusReport {
                 if p.stalled {
                     parts.append(paint("STALLED: no checkpoint for \(TaskProgress.duration(p.lastCheckpointSeconds ?? 0))", "33;1"))
                 }
+                if let cost { parts.append(cost) }
                 out += parts.joined(separator: "  ") + "\n"
             }
         }
         if !held.isEmpty { out += "\nheld: " + held.joined(separator: ", ") + "\n" }
+        let stranded = claims.filter { !$0.live }
+        if !stranded.isEmpty {
+            out += "\nclaimed but not moved on (a running processor tries again at every rescan):\n"
+            for c in stranded { out += "  tmp/\(c.folder)/  from pending/\(c.file)\n" }
+        }
+        if let spend { out += spend.text }
         return out
     }
 }

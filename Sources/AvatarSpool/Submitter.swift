@@ -40,8 +40,25 @@ public struct Submitter: Sendable {
     }
 
     /// Submits `path`. - Returns: the task id.
+    /// - Throws: `SubmitError` for an invalid file, or an id already used:
+    ///   an id names one task for the life of the spool (`IDRule`).
     public func submit(_ path: String) throws -> String {
         let (id, bytes) = try check(path)
+        if let stage = layout.locate(id) {
+            let theirs = try? AtomicFile.read(layout.taskPath(stage, id) + "/task.json", in: AT_FDCWD, limit: 1 << 20)
+            let same = theirs.flatMap { $0 } == bytes
+            throw SubmitError(file: path, reasons: [
+                "task id '\(id)' is already used by \(stage.rawValue)/\(id)"
+                    + (same ? " (the same file: nothing submitted)" : " with other content") + ". "
+                    + IDRule.text + " Give this file another task_id"
+                    + (stage.isTerminal ? ", or run `avatar-spool retry \(id)` to redo what failed in the old one." : "."),
+            ], headline: "not submitted")
+        }
+        if let waiting = layout.pendingTask(id, admit: admit) {
+            throw SubmitError(file: path, reasons: [
+                "task id '\(id)' is already waiting in pending/\(waiting.name). \(IDRule.text) Give this file another task_id.",
+            ], headline: "not submitted")
+        }
         try layout.create()
         var name = URL(fileURLWithPath: path).lastPathComponent
         if !PendingName.isCandidate(name) { name = id + ".json" }
@@ -72,7 +89,8 @@ public struct Submitter: Sendable {
 public struct SubmitError: Error, CustomStringConvertible {
     public var file: String
     public var reasons: [String]
+    public var headline = "invalid task file"
     public var description: String {
-        "\(file): invalid task file\n" + reasons.map { "  - " + $0 }.joined(separator: "\n")
+        "\(file): \(headline)\n" + reasons.map { "  - " + $0 }.joined(separator: "\n")
     }
 }

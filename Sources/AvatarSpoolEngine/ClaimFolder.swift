@@ -34,10 +34,23 @@ final class ClaimFolder: @unchecked Sendable {
     static func make(layout: SpoolLayout, originalName: String) throws -> ClaimFolder {
         let name = "claim-\(UUID().uuidString.lowercased())"
         let path = layout.tmp + "/" + name
-        if mkdir(path, 0o777) != 0 { throw SystemError("mkdir", path: path) }
+        try Sys.mkdirat(AT_FDCWD, path)
         let fd = try Sys.open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
-        let lockfd = try Sys.openat(fd, TaskFolder.lockName, O_RDWR | O_CREAT | O_NOFOLLOW)
-        _ = try Sys.tryLock(lockfd, path: path)
+        let lockfd: Int32
+        do {
+            lockfd = try Sys.openat(fd, TaskFolder.lockName, O_RDWR | O_CREAT | O_NOFOLLOW)
+        } catch {
+            Sys.close(fd)
+            throw error
+        }
+        // Another processor's `recoverClaims` may lock a claim folder in the
+        // moment between its mkdir and this lock (it then removes it as
+        // empty): such a folder is never used; take another.
+        guard try Sys.tryLock(lockfd, path: path) else {
+            Sys.close(lockfd)
+            Sys.close(fd)
+            return try make(layout: layout, originalName: originalName)
+        }
         let origin = Array(originalName.utf8)
         let ofd = try Sys.openat(fd, ".origin", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW)
         try origin.withUnsafeBytes { try Sys.writeAll(ofd, $0) }
@@ -65,7 +78,34 @@ final class ClaimFolder: @unchecked Sendable {
     }
 
     var isEmpty: Bool {
-        ["task.json", "rejected-entry", "error.json"].allSatisfy { (try? Sys.lstatat(fd, $0)) == nil }
+        ["task.json", "rejected-entry", "error.json", Self.linkedName].allSatisfy { (try? Sys.lstatat(fd, $0)) == nil }
+    }
+
+    /// Where a pending file with other hard links is renamed to before its
+    /// bytes are copied into task.json.
+    static let linkedName = "linked-entry"
+
+    /// Copies `linked-entry` (a file sharing its inode with a file outside
+    /// the spool) into a new task.json, then removes it. Nothing to do when absent.
+    /// - Throws: `SystemError` from read, write, fsync or unlink.
+    func detachLinked(limit: Int) throws {
+        guard try Sys.lstatat(fd, Self.linkedName) != nil else { return }
+        let path = layout.tmp + "/" + name
+        if try Sys.lstatat(fd, "task.json") == nil {
+            let src = try Sys.openat(fd, Self.linkedName, O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
+            defer { Sys.close(src) }
+            do {
+                let bytes = try Sys.readAll(src, limit: limit, path: path + "/" + Self.linkedName)
+                try AtomicFile.write(bytes, to: "task.json", in: fd, dirPath: path)
+            } catch let e as SystemError where e.errno == EFBIG {
+                // Too large to be a task: kept as it is (never lost), and refused by `settle`.
+                try Sys.renameNoReplace(fd, Self.linkedName, fd, "task.json")
+                try Sys.fsync(fd, path: path)
+                return
+            }
+        }
+        try Sys.unlinkat(fd, Self.linkedName)
+        try Sys.fsync(fd, path: path)
     }
 
     func readReport() -> RejectionReport? {
@@ -100,8 +140,38 @@ final class ClaimFolder: @unchecked Sendable {
     /// Removes the claim folder and what little it holds.
     func discard() {
         for entry in (try? Sys.listDirectory(layout.tmp + "/" + name)) ?? [] {
-            _ = unlinkat(fd, entry, 0)
+            try? Sys.unlinkat(fd, entry)
         }
-        _ = rmdir(layout.tmp + "/" + name)
+        try? Sys.unlinkat(AT_FDCWD, layout.tmp + "/" + name, directory: true)
+    }
+}
+
+/// A claim folder in tmp/, as `status` shows it.
+public struct ClaimInfo: Sendable, Codable {
+    /// `claim-<uuid>`.
+    public var folder: String
+    /// The file's name in pending/.
+    public var file: String
+    /// False when no live process holds it: a stranded claim, which the
+    /// next rescan of a running processor moves on.
+    public var live: Bool
+}
+
+extension SpoolLayout {
+    /// The claims sitting in tmp/ (normally none for more than a moment).
+    public func claims() -> [ClaimInfo] {
+        ((try? Sys.listDirectory(tmp)) ?? []).filter { $0.hasPrefix("claim-") }.sorted().compactMap { name in
+            let path = tmp + "/" + name
+            guard let fd = try? Sys.open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW) else { return nil }
+            defer { Sys.close(fd) }
+            let origin = (try? AtomicFile.read(".origin", in: fd, limit: 4096)).flatMap { $0 }
+            let file = origin.map { String(decoding: $0, as: UTF8.self) } ?? "?"
+            var live = false
+            if let lockfd = try? Sys.openat(fd, TaskFolder.lockName, O_RDONLY | O_NOFOLLOW) {
+                live = (try? Sys.tryLock(lockfd, path: path)) == false
+                Sys.close(lockfd)
+            }
+            return ClaimInfo(folder: name, file: file, live: live)
+        }
     }
 }

@@ -84,15 +84,35 @@ public struct Claimer: Sendable {
             if age < settleSeconds { return .notReady(retryAfter: max(0.2, settleSeconds - age + 0.1)) }
         }
 
+        // A file with other hard links shares its inode with a file outside
+        // the spool: it is claimed under another name and its bytes copied
+        // into a new task.json, so the task folder owns what it holds.
+        let linked = fst.st_nlink > 1
         let claim = try ClaimFolder.make(layout: layout, originalName: name)
         do {
-            try Sys.renameNoReplace(pendingfd, name, claim.fd, "task.json")
+            try Sys.renameNoReplace(pendingfd, name, claim.fd, linked ? ClaimFolder.linkedName : "task.json")
         } catch let e as SystemError where e.errno == ENOENT {
             claim.discard()
             return .skipped
         }
-        try Sys.fsync(pendingfd, path: layout.folder(.pending))
-        return try settle(claim, originalName: name)
+        try stranded(claim) { try Sys.fsync(pendingfd, path: layout.folder(.pending)) }
+        if linked {
+            logger.notice("pending/\(name) has \(fst.st_nlink) hard links: its bytes were copied into a new task.json; the other links are left alone")
+        }
+        return try stranded(claim) {
+            try claim.detachLinked(limit: maxTaskBytes)
+            return try settle(claim, originalName: name)
+        }
+    }
+
+    /// Runs the part of a claim that follows the rename out of pending/: a
+    /// failure there leaves the file in `tmp/claim-…/`, and says so.
+    func stranded<T>(_ claim: ClaimFolder, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            throw StrandedClaim(file: claim.originalName, folder: claim.name, underlying: "\(error)")
+        }
     }
 
     /// Finishes a claim: reads task.json from the claim folder (the truth),
@@ -139,7 +159,7 @@ public struct Claimer: Sendable {
                     return .duplicate(id: id, existing: existing)
                 }
                 let newID = freeDuplicateID(id)
-                let message = "task id '\(id)' is already used by \(existing.rawValue)/\(id) with different content; this file was kept as failed/\(newID)/task.json. Give it another task_id and submit it again"
+                let message = "task id '\(id)' is already used by \(existing.rawValue)/\(id) with different content; this file was kept as failed/\(newID)/task.json. \(IDRule.text) Give it another task_id and submit it again"
                 try claim.writeReport(RejectionReport(taskID: newID, file: originalName, message: message, issues: [
                     .init(path: "task_id", expected: "an id not already in the spool", got: id),
                 ]))
@@ -171,7 +191,7 @@ public struct Claimer: Sendable {
     /// `<id>.dup-<n>`, the first free one; the id is shortened so the result
     /// is still a valid id (at most 100 characters) that `status` and `retry` accept.
     private func freeDuplicateID(_ id: String) -> String {
-        var n = 2
+        var n = 1
         func candidate() -> String {
             let suffix = ".dup-\(n)"
             return String(id.prefix(100 - suffix.count)) + suffix
@@ -191,8 +211,10 @@ public struct Claimer: Sendable {
             claim.discard()
             return .skipped
         }
-        try claim.writeReport(RejectionReport(taskID: id, file: name, message: message, issues: []))
-        return try place(claim, id: id, stage: .failed, reason: message, originalName: name)
+        return try stranded(claim) {
+            try claim.writeReport(RejectionReport(taskID: id, file: name, message: message, issues: []))
+            return try place(claim, id: id, stage: .failed, reason: message, originalName: name)
+        }
     }
 
     /// An entry that is not a regular file. A symlink is removed, never
@@ -211,10 +233,7 @@ public struct Claimer: Sendable {
         do {
             if kind == S_IFLNK {
                 // Unlink, don't move: no link to outside the spool stays in it.
-                if unlinkat(pendingfd, name, 0) != 0 {
-                    if errno == ENOENT { claim.discard(); return .skipped }
-                    throw SystemError("unlink", path: name)
-                }
+                try Sys.unlinkat(pendingfd, name, missingOK: false)
             } else {
                 try Sys.renameNoReplace(pendingfd, name, claim.fd, "rejected-entry")
             }
@@ -223,30 +242,62 @@ public struct Claimer: Sendable {
             return .skipped
         }
         let message = "pending/\(name) is \(what); drop a regular JSON file instead"
-        try claim.writeReport(RejectionReport(taskID: id, file: name, message: message, issues: []))
-        return try place(claim, id: id, stage: .failed, reason: message, originalName: name)
+        return try stranded(claim) {
+            try claim.writeReport(RejectionReport(taskID: id, file: name, message: message, issues: []))
+            return try place(claim, id: id, stage: .failed, reason: message, originalName: name)
+        }
     }
 
-    /// Finishes claims whose processor died between the two renames, and
-    /// removes stale staging files of `submit`.
-    public func recoverClaims() throws {
+    /// Finishes claims whose processor died between the two renames, or
+    /// whose processor could not move them on (a status folder it could not
+    /// write), and removes stale staging files of `submit`. Called at start
+    /// and at every rescan.
+    /// - Returns: the claims that still cannot be moved on, each saying why.
+    @discardableResult
+    public func recoverClaims() -> [StrandedClaim] {
+        var stuck: [StrandedClaim] = []
         for name in (try? Sys.listDirectory(layout.tmp)) ?? [] {
             if name.hasPrefix("claim-") {
-                guard let claim = try ClaimFolder.reopen(layout: layout, name: name) else { continue }
+                guard let claim = try? ClaimFolder.reopen(layout: layout, name: name) else { continue }
                 if claim.isEmpty {
                     claim.discard()
                     continue
                 }
                 // A claimed task lands in generating-data and is let go at
                 // once: the orphan scan picks it up like any other.
-                _ = try settle(claim, originalName: claim.originalName)
+                do {
+                    _ = try stranded(claim) {
+                        try claim.detachLinked(limit: maxTaskBytes)
+                        return try settle(claim, originalName: claim.originalName)
+                    }
+                    logger.notice("recovered the claim of pending/\(claim.originalName) from tmp/\(name)/")
+                } catch let e as StrandedClaim {
+                    stuck.append(e)
+                } catch {
+                    stuck.append(StrandedClaim(file: claim.originalName, folder: name, underlying: "\(error)"))
+                }
             } else if name.hasPrefix("submit-") {
-                var st = stat()
-                if lstat(layout.tmp + "/" + name, &st) == 0,
+                if let st = try? Sys.lstatat(AT_FDCWD, layout.tmp + "/" + name),
                    Date().timeIntervalSince1970 - Double(st.st_mtim.tv_sec) > 600 {
-                    unlink(layout.tmp + "/" + name)
+                    try? Sys.unlinkat(AT_FDCWD, layout.tmp + "/" + name)
                 }
             }
         }
+        return stuck
+    }
+}
+
+/// A file taken out of pending/ into `tmp/<folder>/` that could not be moved
+/// on to its status folder. Nothing is lost: it stays there, and every rescan
+/// (and every processor's start) tries again.
+public struct StrandedClaim: Error, CustomStringConvertible, Sendable {
+    /// The file's name in pending/.
+    public var file: String
+    /// `claim-<uuid>`, in tmp/.
+    public var folder: String
+    public var underlying: String
+
+    public var description: String {
+        "pending/\(file) was claimed into tmp/\(folder)/ but cannot be moved on: \(underlying); it stays there and is tried again at every rescan (`avatar-spool status` lists it)"
     }
 }

@@ -19,6 +19,8 @@ public enum WatchEvent: Sendable, Equatable {
 public final class PendingWatcher: @unchecked Sendable {
     // Confinement: `fd` is immutable after init; `stopped` is guarded by `lock`.
     private let fd: Int32
+    private let directory: String
+    private static let mask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE)
     private let lock = NSLock()
     private var stopped = false
     public let events: AsyncStream<WatchEvent>
@@ -26,13 +28,13 @@ public final class PendingWatcher: @unchecked Sendable {
 
     /// - Throws: `SystemError` from inotify_init1 or inotify_add_watch.
     public init(directory: String, logger: Logger) throws {
-        fd = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
-        if fd < 0 { throw SystemError("inotify_init1", path: directory) }
-        let mask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE)
-        if inotify_add_watch(fd, directory, mask) < 0 {
-            let err = SystemError("inotify_add_watch", path: directory)
-            Glibc.close(fd)
-            throw err
+        fd = try Sys.inotifyInit()
+        self.directory = directory
+        do {
+            _ = try Sys.inotifyAddWatch(fd, directory, Self.mask)
+        } catch {
+            Sys.close(fd)
+            throw error
         }
         (events, continuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(65536))
         let thread = Thread { [self] in self.loop(logger: logger) }
@@ -52,26 +54,36 @@ public final class PendingWatcher: @unchecked Sendable {
         lock.unlock()
     }
 
+    /// Waits (polling twice a second) until the folder exists again, then
+    /// watches it anew. - Returns: false when stopped first.
+    private func rewatch() -> Bool {
+        while !isStopped {
+            if (try? Sys.inotifyAddWatch(fd, directory, Self.mask)) != nil { return true }
+            usleep(500_000)
+        }
+        return false
+    }
+
     private func loop(logger: Logger) {
         // Aligned for inotify_event: 4-byte fields, names padded by the kernel.
         let capacity = 64 * 1024
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 8)
         defer {
             buffer.deallocate()
-            Glibc.close(fd)
+            Sys.close(fd)
             continuation.finish()
         }
-        var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         while !isStopped {
-            let ready = poll(&pfd, 1, 250)
-            if ready <= 0 { continue }
-            let n = read(fd, buffer, capacity)
-            if n <= 0 {
-                if n < 0 && (errno == EAGAIN || errno == EINTR) { continue }
-                logger.error("inotify read failed: \(String(cString: strerror(errno)))")
+            guard Sys.poll(fd, events: Int16(POLLIN), timeoutMS: 250) else { continue }
+            let n: Int
+            do {
+                n = try Sys.read(fd, into: UnsafeMutableRawBufferPointer(start: buffer, count: capacity), path: directory)
+            } catch {
+                logger.error("inotify read failed: \(error); relying on rescans")
                 continuation.yield(.rescan)
                 return
             }
+            if n == 0 { continue }
             var offset = 0
             while offset + 16 <= n {
                 let mask = buffer.load(fromByteOffset: offset + 4, as: UInt32.self)
@@ -87,8 +99,10 @@ public final class PendingWatcher: @unchecked Sendable {
                     // wd is -1 here and there is no name: scan everything.
                     continuation.yield(.rescan)
                 } else if mask & UInt32(IN_IGNORED) != 0 {
-                    logger.error("pending/ is no longer watched (removed or unmounted); relying on rescans")
-                    return
+                    logger.error("pending/ was removed or unmounted: relying on rescans until it is back")
+                    guard rewatch() else { return }
+                    logger.notice("pending/ is back: watching it again")
+                    continuation.yield(.rescan)
                 } else if !name.isEmpty {
                     if mask & UInt32(IN_CREATE) != 0 {
                         continuation.yield(.created(name))

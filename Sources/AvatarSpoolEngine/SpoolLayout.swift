@@ -4,12 +4,29 @@ import Foundation
 
 /// Where everything lives in a spool (DESIGN.md §2).
 public struct SpoolLayout: Sendable {
-    /// Absolute path of the spool folder.
+    /// Absolute path of the spool folder, symlinks resolved: every path and
+    /// local object URL is the same however `--spool` was spelled.
     public let root: String
 
     public init(root: String) {
         let absolute = root.hasPrefix("/") ? root : FileManager.default.currentDirectoryPath + "/" + root
-        self.root = URL(fileURLWithPath: absolute).standardizedFileURL.path
+        self.root = Self.resolve(URL(fileURLWithPath: absolute).standardizedFileURL.path)
+    }
+
+    /// realpath(3) of the deepest part of `path` that exists, with the rest
+    /// (folders not made yet) appended as given.
+    static func resolve(_ path: String) -> String {
+        var head = path
+        var rest: [String] = []
+        while head != "/" && !head.isEmpty {
+            if let resolved = Sys.realpath(head) {
+                return ([resolved == "/" ? "" : resolved] + rest.reversed()).joined(separator: "/")
+            }
+            let url = URL(fileURLWithPath: head)
+            rest.append(url.lastPathComponent)
+            head = url.deletingLastPathComponent().path
+        }
+        return path
     }
 
     public var tmp: String { root + "/tmp" }
@@ -24,7 +41,7 @@ public struct SpoolLayout: Sendable {
     /// - Throws: `SystemError` from mkdir.
     public func create() throws {
         for path in [root, tmp] + TaskStage.allCases.map(folder) {
-            if mkdir(path, 0o777) != 0 && errno != EEXIST { throw SystemError("mkdir", path: path) }
+            do { try Sys.mkdirat(AT_FDCWD, path) } catch let e as SystemError where e.errno == EEXIST {}
         }
     }
 
@@ -36,8 +53,7 @@ public struct SpoolLayout: Sendable {
     /// The status folder a task id currently sits in, if any.
     public func locate(_ id: String) -> TaskStage? {
         for stage in TaskStage.allCases where stage != .pending {
-            var st = stat()
-            if lstat(taskPath(stage, id), &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR { return stage }
+            if let st = try? Sys.lstatat(AT_FDCWD, taskPath(stage, id)), (st.st_mode & S_IFMT) == S_IFDIR { return stage }
         }
         return nil
     }

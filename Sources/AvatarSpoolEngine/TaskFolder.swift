@@ -171,12 +171,14 @@ public final class TaskFolder: TaskWorkspace, @unchecked Sendable {
 
     /// Moves the folder into another status folder: one rename that never
     /// replaces an existing folder, then fsync of both status folders.
-    /// - Throws: `SystemError` from renameat2 (EEXIST if the target exists).
+    /// - Throws: `TaskTransitionError` when `TaskStage.allowedNext` has no
+    ///   such move; `SystemError` from renameat2 (EEXIST if the target exists).
     public func transitionSync(to stage: TaskStage) throws {
         mutex.lock()
         defer { mutex.unlock() }
         let from = stageValue
         guard from != stage else { return }
+        guard from.canMove(to: stage) else { throw TaskTransitionError(taskID: taskID, from: from, to: stage) }
         let oldfd = try layout.openFolder(layout.folder(from))
         defer { Sys.close(oldfd) }
         let newfd = try layout.openFolder(layout.folder(stage))

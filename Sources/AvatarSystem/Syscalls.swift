@@ -70,11 +70,71 @@ public enum Sys {
         }
     }
 
-    public static func unlinkat(_ dirfd: Int32, _ path: String, directory: Bool = false) throws {
+    /// unlinkat(2) (rmdir with `directory`). A missing entry is fine unless
+    /// `missingOK` is false (then ENOENT is thrown: someone else removed it).
+    public static func unlinkat(_ dirfd: Int32, _ path: String, directory: Bool = false, missingOK: Bool = true) throws {
         if Glibc.unlinkat(dirfd, path, directory ? AT_REMOVEDIR : 0) != 0 {
-            if errno == ENOENT { return }
-            throw SystemError("unlink", path: path)
+            if errno == ENOENT && missingOK { return }
+            throw SystemError(directory ? "rmdir" : "unlink", path: path)
         }
+    }
+
+    /// inotify_init1(2), non-blocking and close-on-exec.
+    public static func inotifyInit() throws -> Int32 {
+        let fd = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
+        if fd < 0 { throw SystemError("inotify_init1") }
+        return fd
+    }
+
+    /// poll(2) on one fd for `events`. - Returns: true when it is ready
+    /// (false on time-out or EINTR, both "look again").
+    public static func poll(_ fd: Int32, events: Int16, timeoutMS: Int32) -> Bool {
+        var pfd = pollfd(fd: fd, events: events, revents: 0)
+        return Glibc.poll(&pfd, 1, timeoutMS) > 0
+    }
+
+    /// read(2) into `buffer`. - Returns: bytes read; 0 when a non-blocking
+    /// fd has nothing (EAGAIN) or the call was interrupted.
+    public static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, path: String = "") throws -> Int {
+        let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
+        if n >= 0 { return n }
+        if errno == EAGAIN || errno == EINTR { return 0 }
+        throw SystemError("read", path: path)
+    }
+
+    /// Makes `dstfd` a copy-on-write clone of `srcfd` (FICLONE).
+    /// - Returns: false where the file system cannot clone (the caller copies).
+    /// - Throws: `SystemError` for any other failure (ENOSPC, EIO).
+    public static func clone(_ dstfd: Int32, from srcfd: Int32, path: String = "") throws -> Bool {
+        if retrying({ cs_ficlone(dstfd, srcfd) }) == 0 { return true }
+        let err = errno
+        if [EOPNOTSUPP, ENOTSUP, EXDEV, EINVAL, ENOTTY, EBADF, EPERM].contains(err) { return false }
+        throw SystemError("ioctl(FICLONE)", path: path, errno: err)
+    }
+
+    /// pread(2), retrying EINTR. - Returns: bytes read (0 at the end).
+    public static func pread(_ fd: Int32, _ buffer: UnsafeMutableRawBufferPointer, offset: Int64, path: String = "") throws -> Int {
+        while true {
+            let n = Glibc.pread(fd, buffer.baseAddress, buffer.count, off_t(offset))
+            if n >= 0 { return n }
+            if errno == EINTR { continue }
+            throw SystemError("pread", path: path)
+        }
+    }
+
+    /// realpath(3): `path` with every symlink, `.` and `..` resolved; nil when
+    /// some part of it does not exist or cannot be searched.
+    public static func realpath(_ path: String) -> String? {
+        guard let resolved = Glibc.realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// inotify_add_watch(2). - Returns: the watch descriptor.
+    public static func inotifyAddWatch(_ fd: Int32, _ path: String, _ mask: UInt32) throws -> Int32 {
+        let wd = inotify_add_watch(fd, path, mask)
+        if wd < 0 { throw SystemError("inotify_add_watch", path: path) }
+        return wd
     }
 
     /// Takes an exclusive flock without waiting. Returns false when another
@@ -83,6 +143,11 @@ public enum Sys {
         if retrying({ cs_flock(fd, LOCK_EX | LOCK_NB) }) == 0 { return true }
         if errno == EWOULDBLOCK { return false }
         throw SystemError("flock", path: path)
+    }
+
+    /// Takes an exclusive flock, waiting for it (call it on the blocking pool).
+    public static func lock(_ fd: Int32, path: String = "") throws {
+        if retrying({ cs_flock(fd, LOCK_EX) }) != 0 { throw SystemError("flock", path: path) }
     }
 
     /// Reads the whole of an open file, refusing more than `limit` bytes.

@@ -2,15 +2,15 @@
 /// returns a spec built from the valid parts and defaults (meaningful only
 /// when `issues` is empty).
 struct TaskChecker {
-    static let topFields = ["version", "task_id", "count", "persona", "images"]
+    static let topFields = ["version", "task_id", "count", "persona", "images", "budget_usd"]
     static let personaFields = ["gender", "age_min", "age_max", "country", "language", "description"]
     static let imagesFields = ["enabled", "size", "style"]
 
-    let allowedSizes: Set<ImageSize>?
+    let sizeRule: ImageSizeRule
     var issues: [ValidationIssue] = []
 
-    init(allowedSizes: Set<ImageSize>?) {
-        self.allowedSizes = allowedSizes
+    init(sizeRule: ImageSizeRule) {
+        self.sizeRule = sizeRule
     }
 
     mutating func check(_ document: JSONValue, fileName: String) -> TaskSpec? {
@@ -35,6 +35,7 @@ struct TaskChecker {
         if let v = top["persona"] { spec.persona = persona(v) }
         if let v = top["images"] { spec.images = images(v) }
         if top["images"] == nil || top["images"]?["size"] == nil { checkAllowed(spec.images.size, defaulted: true) }
+        if let v = top["budget_usd"] { spec.budgetUSD = money(v, "budget_usd") }
         return spec
     }
 
@@ -106,6 +107,22 @@ struct TaskChecker {
     // MARK: - Field kinds
 
     /// An integer literal in `range`; nil (with an issue) otherwise.
+    /// A positive amount of USD, at most `TaskValidator.maxBudgetUSD` (a fraction is fine: 2.5).
+    private mutating func money(_ v: JSONValue, _ path: String) -> Double? {
+        let expected = "an amount of US dollars above 0 and at most \(Int(TaskValidator.maxBudgetUSD)), such as 2.5"
+        guard case .number(let n) = v else {
+            issue(path, expected, v.shortDescription,
+                  hint: v.stringValue.flatMap { Double($0.trimmingCharacters(in: ["$", " "])) } != nil ? "write the number without quotes or $" : nil)
+            return nil
+        }
+        let d = n.doubleValue
+        guard d.isFinite, d > 0, d <= TaskValidator.maxBudgetUSD else {
+            issue(path, expected, v.shortDescription + " (out of range)")
+            return nil
+        }
+        return d
+    }
+
     private mutating func integer(_ v: JSONValue, _ path: String, in range: ClosedRange<Int>) -> Int? {
         let expected = range.count == 1 ? "the integer \(range.lowerBound)" : "an integer from \(range.lowerBound) to \(range.upperBound)"
         switch v {
@@ -178,15 +195,17 @@ struct TaskChecker {
     }
 
     private mutating func imageSize(_ v: JSONValue) -> ImageSize? {
-        let expected = "a size \"WIDTHxHEIGHT\" such as \"1024x1024\", each side from \(TaskValidator.sideRange.lowerBound) to \(TaskValidator.sideRange.upperBound) pixels"
+        let expected = "a size \"WIDTHxHEIGHT\" such as \"1024x1024\", each side from \(TaskValidator.sideRange.lowerBound) to \(TaskValidator.sideRange.upperBound) pixels, or \"auto\""
         guard case .string(let s) = v else {
             issue("images.size", expected, v.shortDescription)
             return nil
         }
+        if s == "auto" { return checkAllowed(.auto, defaulted: false) ? .auto : nil }
         let parts = s.split(separator: "x", omittingEmptySubsequences: false)
         guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }) else {
             issue("images.size", expected, v.shortDescription,
-                  hint: s.contains("X") || s.contains("×") ? "use a lower-case x between the numbers" : nil)
+                  hint: s.contains("X") || s.contains("×") ? "use a lower-case x between the numbers"
+                      : s.lowercased() == "auto" ? "write auto in lower case" : nil)
             return nil
         }
         // Sides with more than 9 digits cannot be in range; keep them out of Int.
@@ -200,13 +219,13 @@ struct TaskChecker {
         return checkAllowed(size, defaulted: false) ? size : nil
     }
 
-    /// Checks `size` against the image provider's sizes.
+    /// Checks `size` against the image model's size rule; the issue states
+    /// the rule that failed.
     @discardableResult
     private mutating func checkAllowed(_ size: ImageSize, defaulted: Bool) -> Bool {
-        guard let allowedSizes, !allowedSizes.contains(size) else { return true }
-        let list = allowedSizes.sorted { ($0.width, $0.height) < ($1.width, $1.height) }.map { "\"\($0)\"" }.joined(separator: ", ")
-        issue("images.size", "one of the sizes the image provider can make: \(list)",
-              defaulted ? "no size, and the default \"\(size)\" is not one of them" : "\"\(size)\"",
+        guard let problem = sizeRule.problem(with: size) else { return true }
+        issue("images.size", sizeRule.expectation,
+              defaulted ? "no size, and the default \"\(size)\" is not allowed: \(problem)" : "\"\(size)\": \(problem)",
               hint: defaulted ? "set images.size" : nil)
         return false
     }

@@ -7,12 +7,17 @@ public struct TaskSpec: Sendable, Equatable, Codable {
     public var count: Int
     public var persona: PersonaHints
     public var images: ImageOptions
+    /// `budget_usd`: what this task may spend; when reached, its remaining
+    /// personas fail with "task budget reached". nil = no task budget.
+    public var budgetUSD: Double?
 
-    public init(taskID: String, count: Int, persona: PersonaHints = .init(), images: ImageOptions = .init()) {
+    public init(taskID: String, count: Int, persona: PersonaHints = .init(), images: ImageOptions = .init(),
+                budgetUSD: Double? = nil) {
         self.taskID = taskID
         self.count = count
         self.persona = persona
         self.images = images
+        self.budgetUSD = budgetUSD
     }
 }
 
@@ -56,7 +61,8 @@ public struct ImageOptions: Sendable, Equatable, Codable {
     }
 }
 
-/// Width x height in pixels, written "1024x1024".
+/// Width x height in pixels, written "1024x1024"; or `auto` (0x0): the
+/// image model picks the size (the builtin renderer makes `defaultAuto`).
 public struct ImageSize: Sendable, Hashable, Codable, CustomStringConvertible {
     public var width: Int
     public var height: Int
@@ -66,5 +72,13 @@ public struct ImageSize: Sendable, Hashable, Codable, CustomStringConvertible {
         self.height = height
     }
 
-    public var description: String { "\(width)x\(height)" }
+    /// `images.size: "auto"`.
+    public static let auto = ImageSize(width: 0, height: 0)
+    /// What a provider that must pick a size for `auto` makes.
+    public static let defaultAuto = ImageSize(width: 1024, height: 1024)
+    public var isAuto: Bool { self == .auto }
+    /// The size to render when the provider itself decides: `defaultAuto` for `auto`.
+    public var resolved: ImageSize { isAuto ? .defaultAuto : self }
+
+    public var description: String { isAuto ? "auto" : "\(width)x\(height)" }
 }

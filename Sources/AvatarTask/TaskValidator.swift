@@ -16,16 +16,18 @@ public enum TaskValidator {
     public static let sideRange = 256...4096
     public static let maxDescriptionLength = 2000
     public static let maxStyleLength = 500
+    /// The largest `budget_usd` a task may set.
+    public static let maxBudgetUSD = 100_000.0
 
     /// Validates the bytes of a task file.
     /// - Parameters:
     ///   - bytes: the file's content.
     ///   - fileName: the file's name, for messages and to derive the task id
     ///     when the file has no `task_id`.
-    ///   - allowedSizes: the image sizes the configured image provider can
-    ///     make; nil accepts every size in range.
+    ///   - sizeRule: the image sizes the configured image models can make;
+    ///     `.anyInRange` accepts every size in `sideRange` and `auto`.
     public static func validate(bytes: [UInt8], fileName: String,
-                                allowedSizes: Set<ImageSize>? = nil) -> Result<TaskSpec, TaskValidationError> {
+                                sizeRule: ImageSizeRule = .anyInRange) -> Result<TaskSpec, TaskValidationError> {
         if bytes.count > maxFileBytes {
             return .failure(TaskValidationError(fileName: fileName, issues: [tooLarge(bytes.count)]))
         }
@@ -42,7 +44,7 @@ public enum TaskValidator {
             }
             return .failure(TaskValidationError(fileName: fileName, issues: [issue], unparsable: true))
         }
-        var checker = TaskChecker(allowedSizes: allowedSizes)
+        var checker = TaskChecker(sizeRule: sizeRule)
         let spec = checker.check(document, fileName: fileName)
         if let spec, checker.issues.isEmpty { return .success(spec) }
         return .failure(TaskValidationError(fileName: fileName, issues: checker.issues))
@@ -52,7 +54,7 @@ public enum TaskValidator {
     /// link, without blocking on a FIFO, and without reading more than
     /// `maxFileBytes` (a larger file is refused by its size).
     public static func validate(fileAt path: String,
-                                allowedSizes: Set<ImageSize>? = nil) -> Result<TaskSpec, TaskValidationError> {
+                                sizeRule: ImageSizeRule = .anyInRange) -> Result<TaskSpec, TaskValidationError> {
         let fileName = path.split(separator: "/").last.map(String.init) ?? path
         func fail(_ expected: String, _ got: String) -> Result<TaskSpec, TaskValidationError> {
             .failure(TaskValidationError(fileName: fileName, issues: [ValidationIssue(path: "$", expected: expected, got: got)]))
@@ -81,7 +83,7 @@ public enum TaskValidator {
         } catch {
             return fail("a readable regular file", "\(error)")
         }
-        return validate(bytes: bytes, fileName: fileName, allowedSizes: allowedSizes)
+        return validate(bytes: bytes, fileName: fileName, sizeRule: sizeRule)
     }
 
     static func tooLarge(_ size: Int, atLeast: Bool = false) -> ValidationIssue {

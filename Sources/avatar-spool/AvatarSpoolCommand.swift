@@ -16,7 +16,8 @@ struct AvatarSpoolCommand: AsyncParsableCommand {
             """,
         version: AvatarSpoolVersion.string,
         subcommands: [RunCommand.self, SubmitCommand.self, ValidateCommand.self, StatusCommand.self,
-                      RetryCommand.self, ReindexCommand.self, SplitCommand.self, DoctorCommand.self,
+                      RetryCommand.self, ReindexCommand.self, VerifyCommand.self, SplitCommand.self, DoctorCommand.self,
+                      SpendCommand.self, ThumbnailsCommand.self, ExportCommand.self, GalleryCommand.self,
                       HoldCommand.self, ReleaseCommand.self, CancelCommand.self, GCCommand.self]
     )
 }

@@ -17,6 +17,11 @@ struct GlobalOptions: ParsableArguments {
 
     @Option(name: .long, help: ArgumentHelp("Log lines as text (default) or json, one object per line ($AVATAR_LOG_FORMAT).", valueName: "format"))
     var logFormat: String?
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel.lowercased()) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical; got '\(logLevel)'")
+        }
+    }
 
     /// Merges file, environment and flags (`extra` holds command flags).
     func settings(extra: [String: String] = [:]) throws -> Settings {
@@ -31,7 +36,8 @@ struct GlobalOptions: ParsableArguments {
         return Settings.merged(file: file, environment: env, flags: flags)
     }
 
-    /// Builds the services and bootstraps logging (secrets masked).
+    /// Builds the services, bootstraps logging (secrets masked) and sets the
+    /// process umask (AVATAR_UMASK), so every command creates files alike.
     func services(extra: [String: String] = [:]) throws -> Services {
         let values = try settings(extra: extra)
         let level = Logger.Level(rawValue: logLevel.lowercased()) ?? .info
@@ -40,9 +46,11 @@ struct GlobalOptions: ParsableArguments {
         var logger = Logger(label: "avatar-spool")
         logger.logLevel = level
         do {
-            return try Services.make(values, logger: logger)
+            let services = try Services.make(values, logger: logger)
+            Glibc.umask(mode_t(services.settings.umask))
+            return services
         } catch let error as SettingsError {
-            throw ValidationError(error.description)
+            throw ValidationError(Settings.maskURLs(in: error.description))
         }
     }
 }

@@ -1,9 +1,10 @@
 import ArgumentParser
+import AvatarConfig
 import Foundation
 
-/// Writes a line to standard error.
+/// Writes a line to standard error, credentials in URLs masked.
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    FileHandle.standardError.write(Data((Settings.maskURLs(in: text) + "\n").utf8))
 }
 
 /// Pretty JSON for `--json` output.

@@ -6,7 +6,7 @@ struct RetryCommand: AsyncParsableCommand {
         commandName: "retry",
         abstract: "Send a failed task, or a completed one with failed personas, back through the pipeline.",
         discussion: """
-            Removes the error files and moves the task to data-generated/ (or generating-data/ when persona data is missing), where a running processor resumes it at its next rescan (or `run --drain` now). Only what is missing is generated or uploaded again.
+            Removes the error files and moves the task to data-generated/ (or generating-data/ when persona data is missing), where a running processor resumes it at its next rescan (or `run --drain` now). Only what is missing is generated or uploaded again; a checkpoint that cannot be read (a damaged persona_<n>/persona.json or urls.json) is kept as <file>.unreadable and made again.
 
             Example:
               avatar-spool retry berlin-devs-01 && avatar-spool run --drain
@@ -20,8 +20,11 @@ struct RetryCommand: AsyncParsableCommand {
     func run() async throws {
         let services = try global.services()
         do {
-            let (folder, count) = try await Retrier(layout: services.layout, parse: services.parse).retry(taskID)
+            let (folder, count, setAside) = try await Retrier(layout: services.layout, parse: services.parse,
+                                                              admit: services.admit).retry(taskID)
             await services.indexer.sync(folder)
+            for line in setAside { print("\(taskID): \(line)") }
+            await services.spoolPage.writeNow()
             print("\(taskID): \(count) persona(s) to redo; now in \(folder.stage.rawValue)/")
         } catch let error as RetryError {
             printError(error.message)
@@ -35,7 +38,7 @@ struct ReindexCommand: AsyncParsableCommand {
         commandName: "reindex",
         abstract: "Rebuild index.sqlite from the folders.",
         discussion: """
-            The folders are the truth; the index is derived. Safe while a processor runs.
+            The folders are the truth; the index is derived. Safe while a processor runs. A corrupt index.sqlite is moved aside (index.sqlite.corrupt-<time>) and built anew.
 
             Example:
               avatar-spool reindex --spool /srv/avatars
@@ -47,6 +50,10 @@ struct ReindexCommand: AsyncParsableCommand {
         let services = try global.services()
         try services.layout.create()
         let n = try await services.indexer.rebuild()
+        if let aside = await services.indexer.movedAside {
+            print("the index was corrupt: moved it aside to \(aside)")
+        }
+        await services.spoolPage.writeNow()
         print("indexed \(n) task(s) into \(services.layout.indexPath)")
     }
 }

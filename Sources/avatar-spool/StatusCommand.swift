@@ -7,7 +7,7 @@ struct StatusCommand: AsyncParsableCommand {
         commandName: "status",
         abstract: "Show counts per status folder and the progress of unfinished tasks.",
         discussion: """
-            Read from the folders, which are the truth. Per unfinished task: a progress bar, the step most personas are at, age, an ETA from the rate so far, and STALLED when a live processor has written no checkpoint for AVATAR_STALL_SECONDS. With a task id: that task in detail, one line per persona. Colour only on a terminal, never with NO_COLOR.
+            Read from the folders, which are the truth. Per unfinished task: a progress bar, the step most personas are at, age, an ETA from the rate so far, and STALLED when a live processor has written no checkpoint for AVATAR_STALL_SECONDS. With a task id: that task in detail, one line per persona (a task still in pending/ is found too). Claims waiting in tmp/ are listed, and today's spend when images cost money. Colour only on a terminal, never with NO_COLOR. Exits 1, saying why, when the spool does not exist or a status folder cannot be read.
 
             Example:
               avatar-spool status
@@ -45,8 +45,8 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         let services = try global.services()
         if let taskID = task {
-            guard let detail = try await TaskDetail.make(id: taskID, layout: services.layout, parse: services.parse) else {
-                printError("no task '\(taskID)' in \(services.layout.root)")
+            guard let detail = try await TaskDetail.make(id: taskID, layout: services.layout, admit: services.admit, parse: services.parse) else {
+                printError("no task '\(taskID)' in \(services.layout.root) (neither in pending/ nor in a status folder)")
                 throw ExitCode(1)
             }
             if json { try printJSON(detail) } else { print(detail.text, terminator: "") }
@@ -55,15 +55,22 @@ struct StatusCommand: AsyncParsableCommand {
         let terminal = isatty(STDOUT_FILENO) == 1
         let colour = terminal && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
         while true {
-            let report = await StatusReport.make(layout: services.layout, parse: services.parse,
+            var report = await StatusReport.make(layout: services.layout, parse: services.parse,
                                                  stallSeconds: services.service.stallSeconds)
+            report.spend = await SpendStatus.make(services)
+            let noSpool = report.counts.isEmpty // nothing was there to count
             if json {
                 try printJSON(report)
-            } else {
+            } else if !noSpool {
                 // On a terminal --watch redraws in place (cursor home, clear); piped, reports follow each other.
                 if watch && terminal { print("\u{1B}[H\u{1B}[2J", terminator: "") }
                 print(report.text(colour: colour), terminator: "")
                 if watch && !terminal { print("") }
+            }
+            if !report.problems.isEmpty {
+                report.problems.forEach { printError($0) }
+                // Watching, the problem may pass (a spool not created yet); once, it is the answer.
+                if interval == nil { throw ExitCode(1) }
             }
             guard let interval else { return }
             fflush(nil)

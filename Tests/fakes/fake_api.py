@@ -6,11 +6,27 @@ HTTP client's own tests. Python 3.11 stdlib only.
 Binds 127.0.0.1 on a free port and prints "PORT <n>" as its first line.
 
 Options: --api-key KEY (OpenAI Bearer, default "test-key"), --flowise-key KEY
-(Flowise Bearer; none = no auth), --png-size N (side of generated PNGs,
-default 64), --delay-ms N (added to every image request), --chat-delay-ms N.
+(Flowise Bearer; none = no auth), --png-size N (side of generated PNGs;
+default: the requested size, 1024x1024 for "auto"), --delay-ms N (added to
+every image request), --chat-delay-ms N.
+
+Models follow OpenAI's API as read on 2026-11-30 (deprecations page, image
+generation guide, GET /v1/models): the gpt-image-2 family and later take any
+size with edges that are multiples of 16, the longest at most 3840, a ratio
+at most 3:1 and 655,360..8,294,400 pixels (or auto); quality low/medium/high
+(+ xhigh/max from 2.5) or auto; complexity from 2.6; usage in tokens with
+input/output details. Retired models (gpt-image-1 since 2026-10-23, dall-e-2
+and dall-e-3 since 2026-05-12; gpt-image-1-mini, gpt-image-1.5 and
+chatgpt-image-latest from 2026-12-01) answer 404 model_not_found, unless
+--serve-retired makes the fake a compatible server that still serves them.
+GET /v1/models lists what is served with "shutdown_date" (--model-shutdown
+NAME=YYYY-MM-DD sets one; --no-models answers 404 there, as some servers do).
+Reasoning chat models (gpt-5*, gpt-6*, o<digit>*) refuse temperature, top_p
+and max_tokens.
 
 Control:
-  POST /_control {"script": [action, ...], "reset_stats": true, "delay_ms": n}
+  POST /_control {"script": [action, ...], "reset_stats": true, "delay_ms": n,
+                 "models": {name: "YYYY-MM-DD"|null, ...}, "remove_models": [name, ...]}
      actions are consumed in order by the next matching requests (an action
      with "path": "/v1/images/edits" matches only that path), then normal
      behaviour resumes. Actions:
@@ -43,17 +59,26 @@ FIRST = ["Ana", "Bruno", "Chloe", "Dmitri", "Elif", "Farid", "Greta", "Hiro", "I
          "Kaja", "Luca", "Mei", "Nils", "Olga", "Pablo", "Quinn", "Rosa", "Sven", "Tara"]
 LAST = ["Silva", "Keller", "Martin", "Ivanov", "Yilmaz", "Haddad", "Berg", "Tanaka", "Costa",
         "Weber", "Novak", "Rossi", "Chen", "Lund", "Petrova", "Garcia", "Byrne", "Romero"]
-SIZES = {"gpt-image": {"1024x1024", "1536x1024", "1024x1536", "auto"},
+SIZES = {"gpt-image-1": {"1024x1024", "1536x1024", "1024x1536", "auto"},
          "dall-e-3": {"1024x1024", "1792x1024", "1024x1792"},
          "dall-e-2": {"256x256", "512x512", "1024x1024"}}
-QUALITY = {"gpt-image": {"low", "medium", "high", "auto"}, "dall-e-3": {"standard", "hd"},
+QUALITY = {"gpt-image-1": {"low", "medium", "high", "auto"}, "dall-e-3": {"standard", "hd"},
            "dall-e-2": {"standard"}}
 GEN_KEYS = {"model", "prompt", "n", "size", "quality", "response_format", "background",
-            "output_format", "output_compression", "moderation", "style", "user"}
+            "output_format", "output_compression", "moderation", "style", "user", "complexity"}
 CHAT_KEYS = {"model", "messages", "response_format", "temperature", "max_tokens",
-             "max_completion_tokens", "n", "seed", "top_p", "user"}
+             "max_completion_tokens", "n", "seed", "top_p", "user", "reasoning_effort"}
 EDIT_PARTS = {"image", "prompt", "model", "size", "n", "quality", "input_fidelity",
-              "response_format", "background", "output_format", "user", "mask"}
+              "response_format", "background", "output_format", "user", "mask", "complexity"}
+# OpenAI's served models on 2026-11-30 and their announced shutdown dates.
+CURRENT_MODELS = {"gpt-image-2": None, "gpt-image-2.5-flare": None, "gpt-image-2.5-sunburst": None,
+                  "gpt-image-2.6-flare": None, "gpt-image-2.6-sunburst": None,
+                  "gpt-image-1-mini": "2026-12-01", "gpt-image-1.5": "2026-12-01", "chatgpt-image-latest": "2026-12-01",
+                  "gpt-6-luna": None, "gpt-4o-mini": "2027-01-14", "gpt-4o": "2027-01-14",
+                  "test-chat": None}
+# Shut down before 2026-11-30: 404 model_not_found unless --serve-retired.
+RETIRED = {"gpt-image-1": "2026-10-23", "dall-e-2": "2026-05-12", "dall-e-3": "2026-05-12",
+           "gpt-3.5-turbo": "2026-10-23", "gpt-4": "2026-10-23", "gpt-4-turbo": "2026-10-23"}
 
 
 def fnv1a64(data):
@@ -63,27 +88,104 @@ def fnv1a64(data):
     return format(h, "016x")
 
 
+def image_version(model):
+    """gpt-image-2.6-flare -> (2, 6); chatgpt-image-latest -> (1, 0); None for other names."""
+    if model == "chatgpt-image-latest":
+        return (1, 0)
+    if not model.startswith("gpt-image-"):
+        return None
+    head = ""
+    for ch in model[len("gpt-image-"):]:
+        if not (ch.isdigit() or ch == "."):
+            break
+        head += ch
+    nums = head.split(".")
+    if not nums[0].isdigit():
+        return None
+    return (int(nums[0]), int(nums[1]) if len(nums) > 1 and nums[1].isdigit() else 0)
+
+
 def family(model):
-    if model.startswith("gpt-image"):
-        return "gpt-image"
+    """'gpt-image-2' (2 and later), 'gpt-image-1', 'dall-e-2', 'dall-e-3' or None."""
+    v = image_version(model)
+    if v is not None:
+        return "gpt-image-2" if v[0] >= 2 else "gpt-image-1"
     return model if model in ("dall-e-2", "dall-e-3") else None
 
 
-def make_png(side):
-    rnd = random.Random(side)
+def is_gpt_image(model):
+    return family(model) in ("gpt-image-1", "gpt-image-2")
+
+
+def size_problem(model, size):
+    """Why `size` is refused for `model`, or None."""
+    fam = family(model)
+    if fam != "gpt-image-2":
+        return None if size in SIZES[fam] else f"Invalid value: '{size}'. Supported values are: {sorted(SIZES[fam])}."
+    if size == "auto":
+        return None
+    try:
+        w, h = (int(x) for x in size.split("x"))
+    except ValueError:
+        return f"Invalid value for 'size': '{size}'."
+    if w % 16 or h % 16:
+        return f"Invalid size '{size}': width and height must be multiples of 16."
+    if max(w, h) > 3840:
+        return f"Invalid size '{size}': the longest edge must be at most 3840."
+    if max(w, h) > 3 * min(w, h):
+        return f"Invalid size '{size}': the aspect ratio must be at most 3:1."
+    if not 655360 <= w * h <= 8294400:
+        return f"Invalid size '{size}': the total pixels must be between 655360 and 8294400."
+    return None
+
+
+def qualities(model):
+    fam = family(model)
+    if fam != "gpt-image-2":
+        return QUALITY[fam]
+    return {"low", "medium", "high", "auto"} | ({"xhigh", "max"} if image_version(model) >= (2, 5) else set())
+
+
+def takes_complexity(model):
+    return family(model) == "gpt-image-2" and image_version(model) >= (2, 6)
+
+
+def is_reasoning(model):
+    return model.startswith(("gpt-5", "gpt-6")) or (len(model) > 1 and model[0] == "o" and model[1].isdigit())
+
+
+def make_png(width, height=None):
+    height = height or width
+    rnd = random.Random(width * 100003 + height)
+    # One noisy row, shifted per line by a byte translation (C speed): a
+    # gradient with noise, never blank, quick even at 3840x2160.
+    base = bytearray()
+    for x in range(width):
+        n = rnd.randrange(24)
+        base += bytes(((x * 255 // width + n) & 255, (128 + n) & 255, (64 + n) & 255))
+    base = bytes(base)
     rows = bytearray()
-    for y in range(side):
+    for y in range(height):
+        shift = y * 255 // height
         rows.append(0)
-        for x in range(side):
-            n = rnd.randrange(24)
-            rows += bytes(((x * 255 // side + n) & 255, (y * 255 // side + n) & 255, (128 + n) & 255))
+        rows += base.translate(bytes(((b + shift) & 255) for b in range(256)))
 
     def chunk(kind, data):
         c = struct.pack(">I", len(data)) + kind + data
         return c + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff)
-    ihdr = struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0)
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(bytes(rows), 6))
             + chunk(b"IEND", b""))
+
+
+# A persona whose text tries to run script in a page, in several scripts.
+HOSTILE_PERSONA = {
+    "firstname": "Layla<script>window.__pwned=1</script>",
+    "lastname": "ليلى 山田 😀",
+    "city": "東京 \"<b>bold</b>\"",
+    "bio": "<img src=x onerror=\"window.__pwned=2\"> Likes commas, \"quotes\" and\nnew lines; "
+           "مرحبا بالعالم, こんにちは世界 🎉 </p><script>window.__pwned=3</script>",
+}
 
 
 class State:
@@ -92,8 +194,14 @@ class State:
         self.lock = threading.Lock()
         self.script = []
         self.delay_ms = args.delay_ms
-        self.png = make_png(args.png_size)
+        self.pngs = {}
         self.answers = {}
+        self.models = dict(CURRENT_MODELS)
+        if args.serve_retired:
+            self.models.update({m: None for m in ("gpt-image-1", "dall-e-2", "dall-e-3")})
+        for item in args.model_shutdown:
+            name, _, date = item.partition("=")
+            self.models[name] = date or None
         self.reset_stats()
 
     def reset_stats(self):
@@ -104,6 +212,32 @@ class State:
         self.sessions = []
         self.last = {}
         self.counter = 0
+
+    def png(self, size):
+        """A PNG of the requested size (--png-size wins; auto is 1024x1024), made once."""
+        if self.args.png_size:
+            w = h = self.args.png_size
+        elif size and size != "auto" and "x" in size:
+            w, h = (int(x) for x in size.split("x"))
+        else:
+            w = h = 1024
+        with self.lock:
+            cached = self.pngs.get((w, h))
+        if cached is None:
+            cached = make_png(w, h)
+            with self.lock:
+                self.pngs[(w, h)] = cached
+        return cached
+
+    def served(self, model):
+        """None when `model` is served today, else its shutdown date (or 'unknown')."""
+        with self.lock:
+            if model in self.models:
+                date = self.models[model]
+                if date is None or date > time.strftime("%Y-%m-%d", time.gmtime()):
+                    return None
+                return date
+        return RETIRED.get(model, "unknown")
 
     def take(self, path):
         with self.lock:
@@ -176,6 +310,9 @@ class Handler(BaseHTTPRequestHandler):
                     st.script = list(ctl["script"])
                 if "delay_ms" in ctl:
                     st.delay_ms = ctl["delay_ms"]
+                st.models.update(ctl.get("models", {}))
+                for name in ctl.get("remove_models", []):
+                    st.models.pop(name, None)
             return self.send(200, {"ok": True})
         if path == "/_stats":
             with st.lock:
@@ -236,7 +373,13 @@ class Handler(BaseHTTPRequestHandler):
         if self.headers.get("Authorization") != f"Bearer {st.args.api_key}":
             return self.error(401, "Incorrect API key provided.", "invalid_api_key")
         if path == "/v1/models" and self.command == "GET":
-            return self.send(200, {"object": "list", "data": [{"id": "gpt-image-1", "object": "model"}]})
+            if st.args.no_models:
+                return self.error(404, f"Invalid URL (GET {path})")
+            with st.lock:
+                models = dict(st.models)
+            return self.send(200, {"object": "list", "data": [
+                {"id": m, "object": "model", "created": 1767225600, "owned_by": "system", "shutdown_date": d}
+                for m, d in sorted(models.items())]})
         if self.command != "POST":
             return self.error(405, f"Method {self.command} not allowed")
         if path == "/v1/chat/completions":
@@ -263,6 +406,8 @@ class Handler(BaseHTTPRequestHandler):
             del p["city"]
         if how == "bad_type":
             p["age"] = "thirty"
+        if how == "hostile":  # markup and every script a page must render as text
+            p.update(HOSTILE_PERSONA)
         text = json.dumps(p)
         if how == "prose":
             return "Sure! Here is the persona you asked for:\n" + text + "\nLet me know if you need more."
@@ -311,6 +456,16 @@ class Handler(BaseHTTPRequestHandler):
             return self.error(400, f"Unrecognized request argument supplied: {sorted(extra)[0]}")
         if not isinstance(req.get("model"), str):
             return self.error(400, "you must provide a model parameter", param="model")
+        if st.served(req["model"]):
+            return self.model_not_found(req["model"])
+        if is_reasoning(req["model"]):
+            for bad in ("temperature", "top_p"):
+                if bad in req:
+                    return self.error(400, f"Unsupported parameter: '{bad}' is not supported with this model.",
+                                      "unsupported_parameter", param=bad)
+            if "max_tokens" in req:
+                return self.error(400, "Unsupported parameter: 'max_tokens' is not supported with this model. "
+                                  "Use 'max_completion_tokens' instead.", "unsupported_parameter", param="max_tokens")
         msgs = req.get("messages")
         if not isinstance(msgs, list) or not msgs or not all(
                 isinstance(m, dict) and m.get("role") in ("system", "user", "assistant")
@@ -364,14 +519,19 @@ class Handler(BaseHTTPRequestHandler):
             return f"{where}.type invalid"
         return None
 
+    def model_not_found(self, model):
+        return self.error(404, f"The model `{model}` does not exist or you do not have access to it.",
+                          "model_not_found")
+
     # --- images -------------------------------------------------------------
-    def image_answer(self, model, action):
+    def image_answer(self, model, action, size=None, quality=None, edit=False):
         st = self.server.state
         if action.get("moderation"):
             return self.error(400, "Your request was rejected by the safety system. safety_violations=[sexual].",
                               "moderation_blocked", "image_generation_user_error")
+        png = st.png(size)
         if action.get("truncated") or action.get("invalid_json"):
-            full = json.dumps(self.image_json(base64.b64encode(st.png).decode(), model)).encode()
+            full = json.dumps(self.image_json(base64.b64encode(png).decode(), model)).encode()
             cut = full[:len(full) // 2]
             if action.get("invalid_json"):
                 return self.send(200, cut)
@@ -390,32 +550,54 @@ class Handler(BaseHTTPRequestHandler):
         else:
             # The normal answer is the same every time: encode it once (the
             # fake must not be the bottleneck of a benchmark).
-            key = family(model) == "gpt-image"
+            key = (model, size, quality, edit)
             with st.lock:
                 cached = st.answers.get(key)
             if cached is None:
-                cached = json.dumps(self.image_json(base64.b64encode(st.png).decode(), model)).encode()
+                cached = json.dumps(self.image_json(base64.b64encode(png).decode(), model, size, quality, edit)).encode()
                 with st.lock:
                     st.answers[key] = cached
             return self.send(200, cached)
-        return self.send(200, self.image_json(b64, model))
+        return self.send(200, self.image_json(b64, model, size, quality, edit))
 
-    @staticmethod
-    def image_json(b64, model):
+    # Output tokens of a 1024x1024 image per quality (gpt-image-1's published
+    # table; the 2.x models report the same shape), scaled by pixel count.
+    OUTPUT_TOKENS = {"low": 272, "medium": 1056, "high": 4160, "xhigh": 6240, "max": 8320, "auto": 1056, None: 1056}
+
+    @classmethod
+    def image_json(cls, b64, model, size=None, quality=None, edit=False):
         out = {"created": int(time.time()), "data": [{"b64_json": b64}]}
-        if family(model) == "gpt-image":
+        if family(model) == "gpt-image-1":
             out["usage"] = {"input_tokens": 50, "output_tokens": 4160, "total_tokens": 4210,
                             "input_tokens_details": {"text_tokens": 50, "image_tokens": 0}}
+        elif family(model) == "gpt-image-2":
+            pixels = 1024 * 1024
+            if size and size != "auto":
+                w, h = (int(x) for x in size.split("x"))
+                pixels = w * h
+            output = cls.OUTPUT_TOKENS.get(quality, 1056) * pixels // (1024 * 1024)
+            text, image = 60, (1290 if edit else 0)
+            out["usage"] = {"input_tokens": text + image, "output_tokens": output,
+                            "total_tokens": text + image + output,
+                            "input_tokens_details": {"text_tokens": text, "image_tokens": image},
+                            "output_tokens_details": {"image_tokens": output, "text_tokens": 0}}
         return out
 
-    def check_common(self, model, size, quality, n):
+    def check_common(self, model, size, quality, n, complexity=None):
         fam = family(model) if isinstance(model, str) else None
         if fam is None:
             return f"Invalid value for 'model': {model!r}."
-        if size is not None and size not in SIZES[fam]:
-            return f"Invalid value: '{size}'. Supported values are: {sorted(SIZES[fam])}."
-        if quality is not None and quality not in QUALITY[fam]:
-            return f"Invalid value for 'quality': {quality!r}."
+        if size is not None:
+            problem = size_problem(model, size)
+            if problem:
+                return problem
+        if quality is not None and quality not in qualities(model):
+            return f"Invalid value for 'quality': {quality!r}. Supported values are: {sorted(qualities(model))}."
+        if complexity is not None:
+            if not takes_complexity(model):
+                return f"Unknown parameter: 'complexity' is not supported with {model}."
+            if complexity not in ("low", "medium", "high"):
+                return f"Invalid value for 'complexity': {complexity!r}."
         if n is not None and n != 1:
             return "Invalid 'n': this fake only makes one image."
         return None
@@ -436,16 +618,18 @@ class Handler(BaseHTTPRequestHandler):
         if "n" in req and not isinstance(req["n"], int):
             return self.error(400, "Invalid type for 'n': expected an integer.")
         model = req.get("model", "dall-e-2")
-        problem = self.check_common(model, req.get("size"), req.get("quality"), req.get("n"))
+        if isinstance(model, str) and st.served(model):
+            return self.model_not_found(model)
+        problem = self.check_common(model, req.get("size"), req.get("quality"), req.get("n"), req.get("complexity"))
         if problem:
             return self.error(400, problem)
-        if family(model) == "gpt-image" and "response_format" in req:
+        if is_gpt_image(model) and "response_format" in req:
             return self.error(400, "Unknown parameter: 'response_format'.", "unknown_parameter")
-        if family(model) != "gpt-image" and req.get("response_format") != "b64_json":
+        if not is_gpt_image(model) and req.get("response_format") != "b64_json":
             return self.error(400, "this fake serves DALL-E only as b64_json")
         with st.lock:
             st.last["generations"] = {"headers": {k.lower(): v for k, v in self.headers.items()}, "json": req}
-        return self.image_answer(model, action)
+        return self.image_answer(model, action, req.get("size"), req.get("quality"))
 
     def edits(self, body, action):
         st = self.server.state
@@ -491,19 +675,22 @@ class Handler(BaseHTTPRequestHandler):
         if not fields.get("prompt"):
             return self.error(400, "Missing required parameter: 'prompt'.", "missing_required_parameter")
         model = fields.get("model", "dall-e-2")
+        if st.served(model):
+            return self.model_not_found(model)
         problem = self.check_common(model, fields.get("size"), fields.get("quality"),
-                                    int(fields["n"]) if "n" in fields else None)
+                                    int(fields["n"]) if "n" in fields else None, fields.get("complexity"))
         if problem:
             return self.error(400, problem)
-        if "input_fidelity" in fields and (model != "gpt-image-1" or fields["input_fidelity"] not in ("high", "low")):
+        if "input_fidelity" in fields and (family(model) != "gpt-image-1" or "mini" in model
+                                           or fields["input_fidelity"] not in ("high", "low")):
             return self.error(400, "Invalid 'input_fidelity' for this model.")
-        if family(model) == "gpt-image" and "response_format" in fields:
+        if is_gpt_image(model) and "response_format" in fields:
             return self.error(400, "Unknown parameter: 'response_format'.", "unknown_parameter")
         with st.lock:
             st.last["edits"] = {"headers": {k.lower(): v for k, v in self.headers.items()},
                                 "json": dict(fields, image={"filename": img["filename"], "type": img["type"],
                                                             "length": len(img["data"])})}
-        return self.image_answer(model, action)
+        return self.image_answer(model, action, fields.get("size"), fields.get("quality"), edit=True)
 
 
 class Server(ThreadingHTTPServer):
@@ -518,7 +705,10 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--api-key", default="test-key")
     ap.add_argument("--flowise-key", default=None)
-    ap.add_argument("--png-size", type=int, default=64)
+    ap.add_argument("--png-size", type=int, default=None)
+    ap.add_argument("--serve-retired", action="store_true")
+    ap.add_argument("--no-models", action="store_true")
+    ap.add_argument("--model-shutdown", action="append", default=[])
     ap.add_argument("--delay-ms", type=int, default=0)
     ap.add_argument("--chat-delay-ms", type=int, default=0)
     args = ap.parse_args()

@@ -10,7 +10,7 @@ import AvatarTask
 public struct BuiltinImageProvider: ImageProvider {
     public let name = "builtin"
     /// Any size: `sizeRange` per side.
-    public var supportedSizes: Set<ImageSize>? { nil }
+    public var sizeRule: ImageSizeRule { .anyInRange }
     /// The sides this provider renders.
     public static let sizeRange = 256...2048
 
@@ -55,7 +55,9 @@ public struct BuiltinImageProvider: ImageProvider {
         return GeneratedImage(png: png)
     }
 
-    private func checkedSize(_ size: ImageSize) throws -> ImageSize {
+    /// `auto` renders `ImageSize.defaultAuto`.
+    private func checkedSize(_ requested: ImageSize) throws -> ImageSize {
+        let size = requested.resolved
         guard Self.sizeRange.contains(size.width), Self.sizeRange.contains(size.height) else {
             throw ProviderError(.configuration, provider: name,
                                 message: "image size \(size) is outside \(Self.sizeRange.lowerBound)…\(Self.sizeRange.upperBound) per side")

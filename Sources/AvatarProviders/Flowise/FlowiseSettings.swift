@@ -7,7 +7,7 @@ public struct FlowiseSettings: Sendable {
     public var url: String
     /// Sent as `Authorization: Bearer`; never logged.
     public var apiKey: String?
-    /// MULTITHREAD_FLOWISE: requests in flight at once (default 4).
+    /// MULTITHREAD_FLOWISE: requests in flight at once (default 5, as the old service).
     public var maxConcurrent: Int
     /// FLOWISE_REQUESTS_PER_MINUTE; nil = unlimited.
     public var requestsPerMinute: Int?
@@ -36,7 +36,7 @@ public struct FlowiseSettings: Sendable {
         _ = try env.required("FLOWISE_URL", "the full prediction URL, e.g. http://localhost:3000/api/v1/prediction/<chatflow-id>")
         self.init(url: try env.url("FLOWISE_URL"),
                   apiKey: env.string("FLOWISE_API_KEY"),
-                  maxConcurrent: try env.int("MULTITHREAD_FLOWISE", default: 4, range: 1...256)!,
+                  maxConcurrent: try env.int("MULTITHREAD_FLOWISE", default: 5, range: 1...256)!,
                   requestsPerMinute: try env.int("FLOWISE_REQUESTS_PER_MINUTE", default: nil),
                   timeout: Double(try env.int("FLOWISE_TIMEOUT_SECONDS", default: 120, range: 1...3600)!),
                   retry: try env.retryPolicy())

@@ -13,6 +13,7 @@ public struct OpenAIChatPersonaProvider: PersonaProvider {
     public let name = "openai"
     public let settings: OpenAISettings
     let client: RetryingClient
+    let pause: ProviderPause
     let logger: Logger
 
     /// - Parameters:
@@ -22,6 +23,7 @@ public struct OpenAIChatPersonaProvider: PersonaProvider {
                 logger: Logger = Logger(label: "avatar-spool.openai-chat")) {
         self.settings = settings
         self.logger = logger
+        self.pause = ProviderPause(logger: logger)
         self.client = RetryingClient(
             transport: transport, policy: settings.retry,
             bucket: TokenBucket(perMinute: settings.requestsPerMinute),
@@ -48,7 +50,9 @@ public struct OpenAIChatPersonaProvider: PersonaProvider {
         return prompt
     }
 
-    /// One chat completion; returns the message content.
+    /// One chat completion; returns the message content. Only `model`,
+    /// `messages` and `response_format` are sent: reasoning models (gpt-6-luna)
+    /// refuse `temperature` and `max_tokens`, and every compatible server takes these.
     func complete(user: String, schema: Bool) async throws -> String {
         var body: [String: Any] = [
             "model": settings.chatModel,
@@ -60,7 +64,11 @@ public struct OpenAIChatPersonaProvider: PersonaProvider {
         }
         let request = try RemoteCall.jsonRequest(url: settings.baseURL + "/chat/completions", bearer: settings.apiKey,
                                                  json: body, timeout: settings.chatTimeout, connectTimeout: settings.connectTimeout)
-        let answer = try RemoteCall.object(try await RemoteCall.send(request, through: client, provider: name), provider: name)
+        let answerBody = try await pause.guarding(variable: "OPENAI_CHAT_MODEL", model: settings.chatModel,
+                                            replacement: OpenAISettings.defaultChatModel) {
+            try await RemoteCall.send(request, through: client, provider: name)
+        }
+        let answer = try RemoteCall.object(answerBody, provider: name)
         guard let choice = (answer["choices"] as? [[String: Any]])?.first,
               let message = choice["message"] as? [String: Any] else {
             throw ProviderError(.badResponse, provider: name, message: "the answer has no choices[0].message")

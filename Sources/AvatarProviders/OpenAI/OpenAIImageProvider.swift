@@ -1,5 +1,6 @@
 import AvatarDomain
 import AvatarHTTP
+import AvatarSpend
 import AvatarSystem
 import AvatarTask
 import Foundation
@@ -12,15 +13,20 @@ public struct OpenAIImageProvider: ImageProvider {
     public let name = "openai"
     public let settings: OpenAISettings
     let client: RetryingClient
+    let pause: ProviderPause
+    /// Prices each request (tokens, or per image for models that report none).
+    public let prices: PriceTable
     let logger: Logger
 
     /// - Parameters:
     ///   - transport: the shared `CurlHTTPClient` (or a test double).
     ///   - limiter: at most `IMAGE_CONCURRENCY` image requests at once; by default one of its own.
     public init(settings: OpenAISettings, transport: any HTTPTransport, limiter: AsyncLimiter? = nil,
-                logger: Logger = Logger(label: "avatar-spool.openai-images")) {
+                prices: PriceTable = .shipped, logger: Logger = Logger(label: "avatar-spool.openai-images")) {
         self.settings = settings
+        self.prices = prices
         self.logger = logger
+        self.pause = ProviderPause(logger: logger)
         self.client = RetryingClient(
             transport: transport, policy: settings.retry,
             bucket: TokenBucket(perMinute: settings.imagesPerMinute),
@@ -28,53 +34,56 @@ public struct OpenAIImageProvider: ImageProvider {
             name: "openai-images", logger: logger)
     }
 
-    /// Sizes each model family can make; nil for a model we do not know.
-    public static func sizes(for model: String) -> Set<ImageSize>? {
-        func s(_ w: Int, _ h: Int) -> ImageSize { ImageSize(width: w, height: h) }
-        if model.hasPrefix("gpt-image") { return [s(1024, 1024), s(1536, 1024), s(1024, 1536)] }
-        switch model {
-        case "dall-e-3": return [s(1024, 1024), s(1792, 1024), s(1024, 1792)]
-        case "dall-e-2": return [s(256, 256), s(512, 512), s(1024, 1024)]
-        default: return nil
-        }
+    /// The families of the base and the grid model; nil for a model a
+    /// compatible server serves that we do not know (its own rules apply).
+    public var baseFamily: ImageModelFamily? { ImageModelFamily.of(settings.imageModel) }
+    public var editFamily: ImageModelFamily? { ImageModelFamily.of(settings.editModel) }
+
+    /// A task's size must suit both models.
+    public var sizeRule: ImageSizeRule {
+        let rules = [baseFamily, editFamily].compactMap { $0?.sizeRule }
+        return rules.isEmpty ? .anyInRange : rules.count == 1 || rules[0] == rules[1] ? rules[0] : .all(rules)
     }
 
-    public var supportedSizes: Set<ImageSize>? { Self.sizes(for: settings.imageModel) }
-
-    var isDallE: Bool { settings.imageModel.hasPrefix("dall-e") }
-    /// gpt-image-1 keeps a face better with `input_fidelity: high`; the mini model does not take it.
-    var takesInputFidelity: Bool { settings.imageModel.hasPrefix("gpt-image-1") && !settings.imageModel.contains("mini") }
-
-    /// - Throws: `ProviderError`: `.refused` for `moderation_blocked`, `.badImage` for an undecodable image.
+    /// - Throws: `ProviderError`: `.refused` for `moderation_blocked`, `.badImage` for an undecodable image,
+    ///   `.paused` when the model is not served.
     public func baseImage(prompt: String, persona: Persona, task: TaskSpec, index: Int) async throws -> GeneratedImage {
-        var body: [String: Any] = ["model": settings.imageModel, "prompt": prompt, "n": 1, "size": task.images.size.description]
+        let model = settings.imageModel, family = baseFamily
+        var body: [String: Any] = ["model": model, "prompt": prompt, "n": 1, "size": task.images.size.description]
         if let quality = settings.imageQuality { body["quality"] = quality }
+        if let complexity = settings.imageComplexity, family?.complexities.isEmpty == false { body["complexity"] = complexity }
         // GPT image models always answer base64 and reject response_format.
-        if isDallE { body["response_format"] = "b64_json" }
+        if family?.sendsResponseFormat == true { body["response_format"] = "b64_json" }
         let request = try RemoteCall.jsonRequest(url: settings.baseURL + "/images/generations", bearer: settings.apiKey,
                                                  json: body, timeout: settings.imageTimeout, connectTimeout: settings.connectTimeout)
-        return try decode(try await RemoteCall.send(request, through: client, provider: "openai-images"))
+        return try decode(try await pause.guarding(variable: "OPENAI_IMAGE_MODEL", model: model, replacement: ImageModelFamily.replacement) {
+            try await RemoteCall.send(request, through: client, provider: "openai-images")
+        }, model: model, size: task.images.size)
     }
 
     public func gridImage(base: [UInt8], prompt: String, persona: Persona, task: TaskSpec, index: Int) async throws -> GeneratedImage {
+        let model = settings.editModel, family = editFamily
         var form = MultipartForm()
         form.add(name: "image", filename: "base.png", contentType: "image/png", data: base)
         form.add(name: "prompt", value: prompt)
-        form.add(name: "model", value: settings.imageModel)
+        form.add(name: "model", value: model)
         form.add(name: "size", value: task.images.size.description)
         form.add(name: "n", value: "1")
         if let quality = settings.imageQuality { form.add(name: "quality", value: quality) }
-        if takesInputFidelity { form.add(name: "input_fidelity", value: "high") }
-        if isDallE { form.add(name: "response_format", value: "b64_json") }
+        if let complexity = settings.imageComplexity, family?.complexities.isEmpty == false { form.add(name: "complexity", value: complexity) }
+        if family?.takesInputFidelity == true { form.add(name: "input_fidelity", value: "high") }
+        if family?.sendsResponseFormat == true { form.add(name: "response_format", value: "b64_json") }
         var headers: [(name: String, value: String)] = [("Content-Type", form.contentType), ("Accept", "application/json")]
         if let key = settings.apiKey { headers.append(("Authorization", "Bearer \(key)")) }
         let request = HTTPRequest(method: "POST", url: settings.baseURL + "/images/edits", headers: headers,
                                   body: .bytes(form.body), timeout: settings.imageTimeout, connectTimeout: settings.connectTimeout)
-        return try decode(try await RemoteCall.send(request, through: client, provider: "openai-images"))
+        return try decode(try await pause.guarding(variable: "OPENAI_EDIT_MODEL", model: model, replacement: ImageModelFamily.replacement) {
+            try await RemoteCall.send(request, through: client, provider: "openai-images")
+        }, model: model, size: task.images.size)
     }
 
     /// `data[0].b64_json` → PNG bytes, checked; `usage` → tokens.
-    func decode(_ body: [UInt8]) throws -> GeneratedImage {
+    func decode(_ body: [UInt8], model: String, size: ImageSize) throws -> GeneratedImage {
         let answer = try RemoteCall.object(body, provider: "openai-images")
         guard let first = (answer["data"] as? [[String: Any]])?.first, let b64 = first["b64_json"] as? String else {
             throw ProviderError(.badResponse, provider: "openai-images", message: "the answer has no data[0].b64_json")
@@ -89,11 +98,12 @@ public struct OpenAIImageProvider: ImageProvider {
             throw ProviderError(.badImage, provider: "openai-images",
                                 message: "the image is not a PNG (\(png.count) bytes, starting \(png.prefix(8).map { String(format: "%02x", $0) }.joined()))")
         }
-        var usage: ImageUsage?
-        if let u = answer["usage"] as? [String: Any], let total = u["total_tokens"] as? Int {
-            usage = ImageUsage(inputTokens: u["input_tokens"] as? Int ?? 0, outputTokens: u["output_tokens"] as? Int ?? 0,
-                               totalTokens: total)
-        }
+        // A model that reports no usage (DALL·E) is priced per image: zero tokens, its cost.
+        var usage = ImageUsage(openAI: answer["usage"], model: model)
+            ?? ImageUsage(inputTokens: 0, outputTokens: 0, totalTokens: 0, model: model)
+        usage.costUSD = prices.cost(of: usage.totalTokens > 0 ? usage : nil, model: model, size: size,
+                                    quality: settings.imageQuality)
+        usage.at = SpendDay.timestamp(Date())
         return GeneratedImage(png: png, usage: usage)
     }
 }

@@ -48,6 +48,11 @@ public enum ProcessorMetrics {
         if outputTokens > 0 { Counter(label: "avatar_tokens_total", dimensions: [("kind", "output")]).increment(by: outputTokens) }
     }
 
+    /// What the spool's ledger says was spent today (all processors), in US dollars.
+    public static func spentToday(_ usd: Double) {
+        Gauge(label: "avatar_spend_today_usd").record(usd)
+    }
+
     public static func claimed(in duration: Duration) {
         Timer(label: "avatar_claim_duration_seconds").recordNanoseconds(
             duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)

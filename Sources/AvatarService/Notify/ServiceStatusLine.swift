@@ -9,6 +9,8 @@ public struct ServiceStatusLine: Sendable, Equatable {
     public var failed: Int
     public var held: Int
     public var stalled: Int
+    /// When paid requests wait for the daily budget: until when (a time stamp).
+    public var budgetReachedUntil: String?
 
     public init(pending: Int = 0, working: Int = 0, personasDone: Int = 0, personasTotal: Int = 0,
                 completed: Int = 0, failed: Int = 0, held: Int = 0, stalled: Int = 0) {
@@ -27,6 +29,7 @@ public struct ServiceStatusLine: Sendable, Equatable {
                      "completed \(completed)", "failed \(failed)"]
         if held > 0 { parts.append("held \(held)") }
         if stalled > 0 { parts.append("stalled \(stalled)") }
+        if let budgetReachedUntil { parts.append("daily budget reached until \(budgetReachedUntil)") }
         return parts.joined(separator: ", ")
     }
 }

@@ -5,9 +5,13 @@ import Foundation
 /// The store used when S3 is not configured: objects are published into
 /// `<spool>/objects/<key>` and their URLs are `file://` URLs.
 ///
-/// A hard link makes publishing free and atomic (link to a temp name, rename
-/// into place); across file systems it falls back to a copy written to a temp
-/// name, fsynced and renamed. Publishing the same bytes again is a no-op.
+/// A published object is its own file, never a hard link to the task folder's
+/// file: editing the task folder must not change what was published. Where the
+/// file system can (btrfs, XFS) the object is a copy-on-write clone (FICLONE,
+/// free), elsewhere a copy; either way written to a temp name, fsynced and
+/// renamed into place. Publishing the same bytes again is a no-op, except that
+/// an object still sharing its inode with the source (published by a version
+/// that linked) is replaced by a copy.
 /// Keys are checked (`S3Keys.validate`) and every folder is opened with
 /// `O_NOFOLLOW`, so nothing is written outside `objects/`.
 public struct LocalObjectStore: ObjectStore {
@@ -41,6 +45,8 @@ public struct LocalObjectStore: ObjectStore {
             try await pool.run { try Self.publish(filePath, key: key, root: root) }
         } catch let error as ProviderError {
             throw error
+        } catch let error as SystemError where error.errno == ENOSPC || error.errno == EDQUOT {
+            throw error // the disk, not the object: the processor pauses the task
         } catch {
             throw ProviderError(.storage, provider: name, message: "cannot publish \(filePath) as \(key) in \(root): \(error)")
         }
@@ -61,23 +67,16 @@ public struct LocalObjectStore: ObjectStore {
         let src = try Sys.open(source, O_RDONLY)
         defer { Sys.close(src) }
         let srcStat = try Sys.fstat(src, path: source)
-        if let existing = try Sys.lstatat(dirfd, file), (existing.st_mode & S_IFMT) == S_IFREG {
-            if existing.st_dev == srcStat.st_dev && existing.st_ino == srcStat.st_ino { return }
-            if existing.st_size == srcStat.st_size {
-                let dst = try Sys.openat(dirfd, file, O_RDONLY | O_NOFOLLOW)
-                defer { Sys.close(dst) }
-                if try sameContent(src, dst, size: Int64(srcStat.st_size), path: source) { return }
-            }
+        if let existing = try Sys.lstatat(dirfd, file), (existing.st_mode & S_IFMT) == S_IFREG,
+           !(existing.st_dev == srcStat.st_dev && existing.st_ino == srcStat.st_ino),
+           existing.st_size == srcStat.st_size {
+            let dst = try Sys.openat(dirfd, file, O_RDONLY | O_NOFOLLOW)
+            defer { Sys.close(dst) }
+            if try sameContent(src, dst, size: Int64(srcStat.st_size), path: source) { return }
         }
 
         let temp = ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))-\(file)"
-        if Glibc.linkat(AT_FDCWD, source, dirfd, temp, 0) != 0 {
-            let err = errno
-            guard [EXDEV, EPERM, EMLINK, ENOTSUP, EOPNOTSUPP].contains(err) else {
-                throw SystemError("link", path: "\(source) -> \(root)/\(key)", errno: err)
-            }
-            try copy(src, to: temp, in: dirfd, path: "\(root)/\(key)")
-        }
+        try copy(src, to: temp, in: dirfd, path: "\(root)/\(key)")
         do {
             try Sys.renameat(dirfd, temp, dirfd, file)
         } catch {
@@ -101,21 +100,20 @@ public struct LocalObjectStore: ObjectStore {
         }
     }
 
+    /// Writes `src` into a new file `temp`: a clone where the file system can, else a copy.
     static func copy(_ src: Int32, to temp: String, in dirfd: Int32, path: String) throws {
-        let dst = try Sys.openat(dirfd, temp, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        let dst = try Sys.openat(dirfd, temp, O_WRONLY | O_CREAT | O_EXCL, 0o666) // the umask decides, as for every file
         do {
-            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
-            defer { buffer.deallocate() }
-            var offset: off_t = 0
-            while true {
-                let n = pread(src, buffer.baseAddress, buffer.count, offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw SystemError("pread", path: path)
+            if try !Sys.clone(dst, from: src, path: path) {
+                let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+                defer { buffer.deallocate() }
+                var offset: Int64 = 0
+                while true {
+                    let n = try Sys.pread(src, buffer, offset: offset, path: path)
+                    if n == 0 { break }
+                    try Sys.writeAll(dst, UnsafeRawBufferPointer(rebasing: buffer[0..<n]), path: path)
+                    offset += Int64(n)
                 }
-                if n == 0 { break }
-                try Sys.writeAll(dst, UnsafeRawBufferPointer(rebasing: buffer[0..<n]), path: path)
-                offset += off_t(n)
             }
             try Sys.fsync(dst, path: path)
             Sys.close(dst)
@@ -134,9 +132,8 @@ public struct LocalObjectStore: ObjectStore {
         var offset: Int64 = 0
         while offset < size {
             let want = Int(min(Int64(chunk), size - offset))
-            let n = pread(a, x.baseAddress, want, off_t(offset))
-            let m = pread(b, y.baseAddress, want, off_t(offset))
-            if n < 0 || m < 0 { throw SystemError("pread", path: path) }
+            let n = try Sys.pread(a, UnsafeMutableRawBufferPointer(rebasing: x[0..<want]), offset: offset, path: path)
+            let m = try Sys.pread(b, UnsafeMutableRawBufferPointer(rebasing: y[0..<want]), offset: offset, path: path)
             if n != m || n == 0 { return false }
             if memcmp(x.baseAddress!, y.baseAddress!, n) != 0 { return false }
             offset += Int64(n)

@@ -1,3 +1,4 @@
+import AvatarConfig
 import AvatarDomain
 import AvatarHTTP
 import AvatarSystem
@@ -42,9 +43,10 @@ public struct S3Store: ObjectStore {
         self.pool = pool
     }
 
-    /// `{S3_PUBLIC_URL or S3_ENDPOINT/S3_BUCKET_NAME}/{key}`.
+    /// `{S3_PUBLIC_URL or S3_ENDPOINT/S3_BUCKET_NAME}/{key}`, credentials in
+    /// the base masked: a public URL is stored (urls.json, result.json, the index).
     public func publicURL(for key: String) -> String {
-        (settings.publicURL ?? "\(settings.endpoint)/\(settings.bucket)") + "/" + S3Keys.encode(key)
+        Settings.maskURL(settings.publicURL ?? "\(settings.endpoint)/\(settings.bucket)") + "/" + S3Keys.encode(key)
     }
 
     /// The URL requests for `key` go to: path style `{endpoint}/{bucket}/{key}`,

@@ -14,5 +14,9 @@ int cs_flock(int fd, int operation);
 // pipe2(O_CLOEXEC) needs _GNU_SOURCE: both ends close on exec, so a
 // hook spawned by another thread never inherits them.
 int cs_pipe_cloexec(int fds[2]);
+/// ioctl(dstfd, FICLONE, srcfd): makes dstfd share srcfd's blocks copy-on-write
+/// (btrfs, XFS, bcachefs). ioctl is variadic, which Swift cannot call. Returns 0,
+/// or -1 with errno (EOPNOTSUPP, EXDEV, EINVAL where the file system cannot).
+int cs_ficlone(int dstfd, int srcfd);
 
 #endif

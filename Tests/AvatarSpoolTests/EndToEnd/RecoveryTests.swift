@@ -108,7 +108,7 @@ extension EndToEnd {
             #expect(after == before)
         }
 
-        @Test("the same file dropped twice runs once; the same task_id with other content ends in failed/<id>.dup-2/")
+        @Test("the same file dropped twice runs once; the same task_id with other content ends in failed/<id>.dup-1/")
         func duplicates() async throws {
             let spool = try TempSpool("dup")
             defer { spool.remove() }
@@ -136,7 +136,7 @@ extension EndToEnd {
             // The same id, other content.
             let other = TaskFile.json(id: id, count: 2)
             try spool.dropByRename(other, as: "dup-changed.json")
-            let dup = "failed/\(id).dup-2"
+            let dup = "failed/\(id).dup-1"
             try await waitUntil("\(dup)/error.json", timeout: 30, context: { spool.overview() + processor.stderr }) {
                 spool.exists("\(dup)/error.json")
             }

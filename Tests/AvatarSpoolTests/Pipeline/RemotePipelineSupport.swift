@@ -12,8 +12,8 @@ enum RemotePipeline {
     static let flowise = "/api/v1/prediction/test-flow"
 
     /// The fake for a test, with PNGs of the task's size (the pipeline checks the size).
-    static func withFake<T>(pngSize: Int = 1024, _ body: (FakeServer) async throws -> T) async throws -> T {
-        try await FakeServer.with(["--api-key", apiKey, "--png-size", "\(pngSize)"], body)
+    static func withFake<T>(pngSize: Int = 1024, _ extra: [String] = [], _ body: (FakeServer) async throws -> T) async throws -> T {
+        try await FakeServer.with(["--api-key", apiKey, "--png-size", "\(pngSize)"] + extra, body)
     }
 
     /// The environment of a processor using the fake: `data` and `images`
@@ -21,6 +21,7 @@ enum RemotePipeline {
     static func environment(_ fake: FakeServer, data: String, images: String) -> [String: String] {
         ["AVATAR_DATA_PROVIDER": data, "AVATAR_IMAGE_PROVIDER": images,
          "OPENAI_BASE_URL": fake.openAIBase, "OPENAI_API_KEY": apiKey, "OPENAI_CHAT_MODEL": "test-chat",
+         "OPENAI_EDIT_MODEL": "gpt-image-2.6-sunburst",
          "FLOWISE_URL": fake.flowiseURL,
          "AVATAR_RETRY_BASE_MS": "10", "AVATAR_RETRY_CAP_MS": "50", "AVATAR_RETRY_MAX_ATTEMPTS": "4",
          "AVATAR_SETTLE_SECONDS": "0"]

@@ -1,3 +1,4 @@
+import AvatarIndex
 import Foundation
 import Testing
 
@@ -15,21 +16,34 @@ extension `Remote pipeline` {
             #expect(o.result?["failed"] as? Int == 0, sourceLocation: sourceLocation)
         }
 
-        /// gpt-image-1 reports usage: per image in result.json, and totals.
+        /// gpt-image-2.6 reports usage in tokens with details (the edit's base
+        /// image is image input): per image in result.json, and totals.
         func expectUsage(_ o: R.Outcome, sourceLocation: SourceLocation = #_sourceLocation) {
+            // (input, text input, image input, output, model) of the fake's answers at 1024x1024, default quality.
+            let expected = ["base": (60, 60, 0, 1056, "gpt-image-2.6-flare"), "grid": (1350, 60, 1290, 1056, "gpt-image-2.6-sunburst")]
             for n in 1...o.count {
                 let usage = o.personas[n]?["usage"] as? [String: Any]
-                for image in ["base", "grid"] {
+                for (image, e) in expected {
                     let tokens = usage?[image] as? [String: Any]
-                    #expect(tokens?["input_tokens"] as? Int == 50, "persona \(n) \(image)", sourceLocation: sourceLocation)
-                    #expect(tokens?["output_tokens"] as? Int == 4160, "persona \(n) \(image)", sourceLocation: sourceLocation)
-                    #expect(tokens?["total_tokens"] as? Int == 4210, "persona \(n) \(image)", sourceLocation: sourceLocation)
+                    #expect(tokens?["input_tokens"] as? Int == e.0, "persona \(n) \(image)", sourceLocation: sourceLocation)
+                    #expect(tokens?["input_text_tokens"] as? Int == e.1, "persona \(n) \(image)", sourceLocation: sourceLocation)
+                    #expect(tokens?["input_image_tokens"] as? Int == e.2, "persona \(n) \(image)", sourceLocation: sourceLocation)
+                    #expect(tokens?["output_tokens"] as? Int == e.3, "persona \(n) \(image)", sourceLocation: sourceLocation)
+                    #expect(tokens?["model"] as? String == e.4, "persona \(n) \(image)", sourceLocation: sourceLocation)
                 }
             }
             let total = o.result?["usage"] as? [String: Any]
-            #expect(total?["input_tokens"] as? Int == 2 * 50 * o.count, sourceLocation: sourceLocation)
-            #expect(total?["output_tokens"] as? Int == 2 * 4160 * o.count, sourceLocation: sourceLocation)
-            #expect(total?["total_tokens"] as? Int == 2 * 4210 * o.count, sourceLocation: sourceLocation)
+            #expect(total?["input_tokens"] as? Int == (60 + 1350) * o.count, sourceLocation: sourceLocation)
+            #expect(total?["input_image_tokens"] as? Int == 1290 * o.count, sourceLocation: sourceLocation)
+            #expect(total?["output_tokens"] as? Int == 2 * 1056 * o.count, sourceLocation: sourceLocation)
+            #expect(total?["total_tokens"] as? Int == (60 + 1350 + 2 * 1056) * o.count, sourceLocation: sourceLocation)
+            // Base 0.03198 + grid 0.0423 USD per persona, from the price table.
+            let cost = total?["cost_usd"] as? Double ?? -1
+            #expect(abs(cost - 0.07428 * Double(o.count)) < 1e-9, "cost \(cost)", sourceLocation: sourceLocation)
+            #expect(abs((o.result?["cost_usd"] as? Double ?? -1) - 0.07428 * Double(o.count)) < 1e-9, sourceLocation: sourceLocation)
+            for n in 1...o.count {
+                #expect(o.personas[n]?["cost_usd"] as? Double == 0.07428, "persona \(n)", sourceLocation: sourceLocation)
+            }
         }
 
         /// Builtin images report no usage: none per persona, zero in total.
@@ -72,8 +86,18 @@ extension `Remote pipeline` {
                 #expect(seen.generations == perPersona && seen.edits == perPersona, "\(seen)", sourceLocation: sourceLocation)
                 if remoteImages {
                     expectUsage(o, sourceLocation: sourceLocation)
+                    // The index has the cost too (new nullable columns), per task and per persona.
+                    let rows = try await SpoolIndex(path: spool.indexPath).query("""
+                        SELECT t.cost_usd AS task_cost, r.cost_usd AS persona_cost FROM generation_results r
+                        JOIN generation_tasks t ON r.task_id = t.id ORDER BY r.persona_index
+                        """)
+                    #expect(rows.map { $0["persona_cost"] } == Array(repeating: "0.07428", count: o.count), "\(rows)",
+                            sourceLocation: sourceLocation)
+                    #expect(rows.first.flatMap { $0["task_cost"] }.flatMap(Double.init).map { abs($0 - 0.07428 * Double(o.count)) < 1e-9 } == true,
+                            "\(rows)", sourceLocation: sourceLocation)
                     #expect(try await fake.last("generations")["size"] as? String == "1024x1024", sourceLocation: sourceLocation)
-                    #expect(try await fake.last("edits")["model"] as? String == "gpt-image-1", sourceLocation: sourceLocation)
+                    #expect(try await fake.last("generations")["model"] as? String == "gpt-image-2.6-flare", sourceLocation: sourceLocation)
+                    #expect(try await fake.last("edits")["model"] as? String == "gpt-image-2.6-sunburst", sourceLocation: sourceLocation)
                 } else {
                     expectNoUsage(o, sourceLocation: sourceLocation)
                 }
@@ -90,7 +114,7 @@ extension `Remote pipeline` {
             var testDescription: String { "\(data) data + \(images) images" }
         }
 
-        @Test("a full task: flowise data, openai chat data, openai images (gpt-image-1, 1024x1024), openai both",
+        @Test("a full task: flowise data, openai chat data, openai images (gpt-image-2.6-flare base, -sunburst grid, 1024x1024), openai both",
               arguments: [Providers(data: "flowise", images: "builtin"), Providers(data: "openai", images: "builtin"),
                           Providers(data: "builtin", images: "openai"), Providers(data: "openai", images: "openai")])
         func fullTask(_ providers: Providers) async throws {

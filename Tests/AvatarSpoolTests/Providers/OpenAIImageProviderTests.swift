@@ -12,13 +12,40 @@ struct OpenAIImageProviderTests {
     let generations = "/v1/images/generations"
     let edits = "/v1/images/edits"
 
-    @Test("gpt-image-1: base via generations (no response_format), grid via a multipart edit; PNGs and usage")
-    func gptImage() async throws {
+    @Test("gpt-image-2.6-flare: base via generations (no response_format), grid via a multipart edit with no input_fidelity; PNGs and token usage with details")
+    func gptImage2() async throws {
         try await FakeServer.with(["--png-size", "32"]) { (fake) async throws in
             let provider = ProviderTest.images(fake)
             let base = try await provider.baseImage(prompt: "a selfie", persona: persona, task: task, index: 1)
             #expect(ProviderTest.isPNG(base.png))
-            #expect(base.usage == ImageUsage(inputTokens: 50, outputTokens: 4160, totalTokens: 4210))
+            #expect(base.usage.map { var u = $0; u.at = nil; return u } == ImageUsage(inputTokens: 60, outputTokens: 1056, totalTokens: 1116, inputTextTokens: 60,
+                                             inputImageTokens: 0, outputImageTokens: 1056, outputTextTokens: 0,
+                                             model: "gpt-image-2.6-flare", costUSD: 0.03198))
+            let sent = try await fake.last("generations")
+            #expect(sent["model"] as? String == "gpt-image-2.6-flare")
+            #expect(sent["size"] as? String == "1024x1024")
+            #expect(sent["response_format"] == nil)
+            #expect(sent["quality"] == nil && sent["complexity"] == nil)
+
+            let grid = try await provider.gridImage(base: base.png, prompt: "a 2x2 grid", persona: persona, task: task, index: 1)
+            #expect(ProviderTest.isPNG(grid.png))
+            #expect(grid.usage?.inputImageTokens == 1290)
+            // 60 text in x 5 + 1290 image in x 8 + 1056 image out x 30, per million.
+            #expect(grid.usage?.costUSD == 0.0423)
+            let parts = try await fake.last("edits")
+            #expect(parts["model"] as? String == "gpt-image-2.6-flare")
+            #expect(parts["input_fidelity"] == nil)
+        }
+    }
+
+    @Test("gpt-image-1 on a compatible server that still serves it: input_fidelity high on the edit; its usage")
+    func gptImage() async throws {
+        try await FakeServer.with(["--png-size", "32", "--serve-retired"]) { (fake) async throws in
+            let provider = ProviderTest.images(fake, model: "gpt-image-1")
+            let base = try await provider.baseImage(prompt: "a selfie", persona: persona, task: task, index: 1)
+            #expect(ProviderTest.isPNG(base.png))
+            #expect(base.usage.map { var u = $0; u.at = nil; return u } == ImageUsage(inputTokens: 50, outputTokens: 4160, totalTokens: 4210, inputTextTokens: 50,
+                                             inputImageTokens: 0, model: "gpt-image-1", costUSD: 0.16665))
             let sent = try await fake.last("generations")
             #expect(sent["model"] as? String == "gpt-image-1")
             #expect(sent["n"] as? Int == 1)
@@ -39,14 +66,15 @@ struct OpenAIImageProviderTests {
         }
     }
 
-    @Test("dall-e-2 asks for b64_json and sends no input_fidelity; no usage")
+    @Test("dall-e-2 (compatible server) asks for b64_json and sends no input_fidelity; no usage")
     func dallE() async throws {
-        try await FakeServer.with { (fake) async throws in
+        try await FakeServer.with(["--serve-retired"]) { (fake) async throws in
             let provider = ProviderTest.images(fake, model: "dall-e-2")
             var small = task
             small.images.size = ImageSize(width: 512, height: 512)
             let base = try await provider.baseImage(prompt: "p", persona: persona, task: small, index: 1)
-            #expect(base.usage == nil)
+            // No usage reported: priced per image from the table (512x512: 0.018 USD).
+            #expect(base.usage.map { var u = $0; u.at = nil; return u } == ImageUsage(inputTokens: 0, outputTokens: 0, totalTokens: 0, model: "dall-e-2", costUSD: 0.018))
             #expect(try await fake.last("generations")["response_format"] as? String == "b64_json")
             _ = try await provider.gridImage(base: ProviderTest.tinyPNG, prompt: "g", persona: persona, task: small, index: 1)
             let parts = try await fake.last("edits")
@@ -55,13 +83,15 @@ struct OpenAIImageProviderTests {
         }
     }
 
-    @Test("supported sizes follow the model")
+    @Test("the size rule follows the model family: three sizes for retired families, constraints for gpt-image-2 and later, any for unknown names")
     func sizes() {
-        func sizes(_ model: String) -> [String]? { OpenAIImageProvider.sizes(for: model)?.map(\.description).sorted() }
-        #expect(sizes("gpt-image-1") == ["1024x1024", "1024x1536", "1536x1024"])
-        #expect(sizes("dall-e-3") == ["1024x1024", "1024x1792", "1792x1024"])
-        #expect(sizes("dall-e-2") == ["1024x1024", "256x256", "512x512"])
-        #expect(sizes("my-local-model") == nil)
+        func rule(_ model: String) -> ImageSizeRule { ImageModelFamily.of(model)?.sizeRule ?? .anyInRange }
+        func s(_ w: Int, _ h: Int) -> ImageSize { ImageSize(width: w, height: h) }
+        #expect(rule("gpt-image-1") == .oneOf([s(1024, 1024), s(1536, 1024), s(1024, 1536)], allowsAuto: true))
+        #expect(rule("dall-e-3") == .oneOf([s(1024, 1024), s(1792, 1024), s(1024, 1792)], allowsAuto: false))
+        #expect(rule("dall-e-2") == .oneOf([s(256, 256), s(512, 512), s(1024, 1024)], allowsAuto: false))
+        #expect(rule("gpt-image-2.6-flare") == .constrained(ImageModelFamily.currentSizes))
+        #expect(rule("my-local-model") == .anyInRange)
     }
 
     @Test("429 Retry-After: 1 waits at least a second; 500, reset and hang past the time-out are retried")
@@ -117,7 +147,7 @@ struct OpenAIImageProviderTests {
     func badSize() async throws {
         try await FakeServer.with { (fake) async throws in
             var wide = task
-            wide.images.size = ImageSize(width: 1792, height: 1024)
+            wide.images.size = ImageSize(width: 1000, height: 1000)
             let error = await providerError { _ = try await ProviderTest.images(fake).baseImage(prompt: "p", persona: persona, task: wide, index: 1) }
             #expect(error?.status == 400)
             #expect(try await fake.requests(generations) == 1)
@@ -131,6 +161,7 @@ struct OpenAIImageProviderTests {
         }
         #expect(message([:]).contains("AVATAR_IMAGE_PROVIDER=openai needs OPENAI_API_KEY"))
         #expect(message(["OPENAI_API_KEY": "k", "OPENAI_IMAGE_MODEL": "gpt-4o"]).contains("OPENAI_IMAGE_MODEL=gpt-4o"))
+        #expect(message(["OPENAI_API_KEY": "k", "OPENAI_EDIT_MODEL": "flux"]).contains("OPENAI_EDIT_MODEL=flux"))
         #expect(message(["OPENAI_API_KEY": "k", "OPENAI_IMAGE_TIMEOUT_SECONDS": "60"]).contains("OPENAI_IMAGE_TIMEOUT_SECONDS=60"))
         #expect(message(["OPENAI_API_KEY": "k", "IMAGE_CONCURRENCY": "8"]) == "ok")
     }

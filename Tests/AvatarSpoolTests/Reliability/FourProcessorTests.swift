@@ -56,7 +56,8 @@ extension Reliability {
                 for (k, log) in logs.enumerated() where log.contains(tag + "claimed") { perProcessor[k] += 1 }
             }
             print("four processors: 200 tasks in \(String(format: "%.1f", elapsed)) s, claimed per processor: \(perProcessor)")
-            #expect(elapsed < 120)
+            // A hang guard (about 20-30 s expected on 2 cores); speed is for `make bench`.
+            #expect(elapsed < 300)
         }
     }
 }

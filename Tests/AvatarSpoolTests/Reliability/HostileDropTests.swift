@@ -158,7 +158,7 @@ extension Reliability {
             #expect(RS.list(base) == ["corpus", "cwd", "processor.log", "spool"])
             #expect(RS.list(cwd).isEmpty)
             let allowedTop: Set<String> = Set(RS.stages + ["tmp", "objects", "index.sqlite", "index.sqlite-wal",
-                                                           "index.sqlite-shm", "index.sqlite-journal"])
+                                                           "index.sqlite-shm", "index.sqlite-journal", "index.html"])
             for name in RS.list(spool) {
                 #expect(allowedTop.contains(name), "unexpected entry in the spool root: \(name)")
             }

@@ -5,8 +5,8 @@ import Testing
 
 /// The store used when S3 is not configured (kept under the S3 filter).
 @Suite(.serialized) struct S3LocalStoreTests {
-    @Test("publishes by hard link into <spool>/objects/<key> with a file:// URL")
-    func hardLink() async throws {
+    @Test("publishes a copy, never a hard link, into <spool>/objects/<key> with a file:// URL: editing the source leaves the object as published")
+    func publishesACopy() async throws {
         let spool = try S3Fixtures.tempDir()
         defer { try? FileManager.default.removeItem(atPath: spool) }
         let src = try S3Fixtures.randomFile(5000, in: spool, name: "base.png")
@@ -18,7 +18,12 @@ import Testing
         #expect(store.name == "local")
         let a = try FileManager.default.attributesOfItem(atPath: src)
         let b = try FileManager.default.attributesOfItem(atPath: target)
-        #expect(a[.systemFileNumber] as? Int == b[.systemFileNumber] as? Int)
+        #expect(a[.systemFileNumber] as? Int != b[.systemFileNumber] as? Int)
+        let published = try Data(contentsOf: URL(fileURLWithPath: target))
+        let edit = try FileHandle(forWritingTo: URL(fileURLWithPath: src))
+        try edit.write(contentsOf: Data([0x42, 0x42]))
+        try edit.close()
+        #expect(try Data(contentsOf: URL(fileURLWithPath: target)) == published, "an edit of the source reached the object")
         // Idempotent: again, and again after the source was rewritten with the same bytes.
         #expect(try await store.put(filePath: src, key: key, contentType: "image/png") == url)
         let data = try Data(contentsOf: URL(fileURLWithPath: src))
@@ -42,7 +47,7 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: store.path(for: "k/x.png"))) == Data(contentsOf: URL(fileURLWithPath: second)))
     }
 
-    @Test("copies when a hard link is impossible (another file system)")
+    @Test("publishes across file systems (the source on a tmpfs)")
     func copyFallback() async throws {
         // /dev/shm is a tmpfs: a link from there into the spool fails with EXDEV.
         guard FileManager.default.fileExists(atPath: "/dev/shm") else { return }

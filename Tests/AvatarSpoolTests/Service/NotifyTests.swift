@@ -72,10 +72,13 @@ import Testing
         #expect(monitor.wedged(now: .now + .seconds(100)).isEmpty)
     }
 
-    @Test("the status line reads like the issue's example")
+    @Test("the status line reads like the issue's example, and says until when the daily budget holds requests")
     func statusLine() {
         let line = ServiceStatusLine(pending: 3, working: 2, personasDone: 7, personasTotal: 20, completed: 41, failed: 1)
         #expect(line.text == "pending 3, working 2 (7/20 personas), completed 41, failed 1")
         #expect(ServiceStatusLine(held: 1, stalled: 2).text.hasSuffix(", held 1, stalled 2"))
+        var waiting = ServiceStatusLine()
+        waiting.budgetReachedUntil = "2026-12-01T00:00:00Z"
+        #expect(waiting.text.hasSuffix(", daily budget reached until 2026-12-01T00:00:00Z"))
     }
 }

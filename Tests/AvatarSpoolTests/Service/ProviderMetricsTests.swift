@@ -8,7 +8,7 @@ extension `Remote pipeline` {
     struct ProviderMetrics {
         typealias R = RemotePipeline
 
-        @Test("requests by provider, kind and status, their latency, retries, 429s and tokens reach the metrics file")
+        @Test("requests by provider, kind and status, their latency, retries, 429s, tokens and today's spend reach the metrics file")
         func providerMetrics() async throws {
             let spool = try TempSpool("rp-metrics")
             defer { spool.remove() }
@@ -28,9 +28,12 @@ extension `Remote pipeline` {
                     #"avatar_provider_retries_total{provider="openai",kind="images"} 1"#,
                     #"avatar_provider_request_duration_seconds_count{provider="openai",kind="images"} 5"#,
                     #"avatar_personas_finished_total{outcome="succeeded"} 2"#,
-                    // The fake's gpt-image usage: 50 in, 4160 out per image request, two per persona.
-                    #"avatar_tokens_total{kind="input"} 200"#,
-                    #"avatar_tokens_total{kind="output"} 16640"#,
+                    // The fake's gpt-image-2 usage per persona: the base 60 in, 1056 out;
+                    // the grid (an edit) 60 + 1290 image tokens in, 1056 out.
+                    #"avatar_tokens_total{kind="input"} 2820"#,
+                    #"avatar_tokens_total{kind="output"} 4224"#,
+                    // Images cost money here: today's spend from the ledger.
+                    "# TYPE avatar_spend_today_usd gauge",
                 ] {
                     #expect(text.contains(needle), "\(needle) missing in\n\(text)")
                 }

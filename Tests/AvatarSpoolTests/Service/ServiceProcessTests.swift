@@ -298,7 +298,9 @@ extension Reliability {
             #expect(try await processor.waitForExit(timeout: 60) == 0)
             let text = RS.read(base + "/avatar.prom") ?? ""
             for needle in ["avatar_spool_tasks{folder=\"completed\"} 1", "avatar_tasks_finished_total{status=\"completed\"} 1",
-                           "avatar_personas_finished_total{outcome=\"succeeded\"} 2", "avatar_objects_stored_total{store=\"local\"} 10",
+                           "avatar_personas_finished_total{outcome=\"succeeded\"} 2",
+                           // per persona: the base and four images, and a thumbnail of each
+                           "avatar_objects_stored_total{store=\"local\"} 20",
                            "# HELP avatar_stalled_tasks ", "avatar_oldest_pending_age_seconds 0"] {
                 #expect(text.contains(needle), "\(needle) missing in\n\(text)")
             }

@@ -20,7 +20,7 @@ enum ProviderTest {
         return FlowisePersonaProvider(settings: settings, transport: client)
     }
 
-    static func openAISettings(_ fake: FakeServer, model: String = "gpt-image-1", timeout: Double = 10,
+    static func openAISettings(_ fake: FakeServer, model: String = "gpt-image-2.6-flare", timeout: Double = 10,
                                imageConcurrency: Int = 4) -> OpenAISettings {
         var settings = OpenAISettings(baseURL: fake.openAIBase, apiKey: "test-key", chatModel: "test-chat",
                                       imageModel: model, imageConcurrency: imageConcurrency,
@@ -33,7 +33,7 @@ enum ProviderTest {
         OpenAIChatPersonaProvider(settings: openAISettings(fake, timeout: timeout), transport: client)
     }
 
-    static func images(_ fake: FakeServer, model: String = "gpt-image-1", timeout: Double = 10,
+    static func images(_ fake: FakeServer, model: String = "gpt-image-2.6-flare", timeout: Double = 10,
                        imageConcurrency: Int = 4) -> OpenAIImageProvider {
         OpenAIImageProvider(settings: openAISettings(fake, model: model, timeout: timeout, imageConcurrency: imageConcurrency),
                             transport: client)

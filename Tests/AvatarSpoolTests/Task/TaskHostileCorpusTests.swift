@@ -23,7 +23,7 @@ import Testing
         defer { HostileCorpus.removeDirectory(tmp) }
         let cases = try HostileCorpus.committedCases() + HostileCorpus.writeLargeCases(into: tmp)
         for c in cases {
-            switch TaskValidator.validate(fileAt: c.path, allowedSizes: Self.sizes) {
+            switch TaskValidator.validate(fileAt: c.path, sizeRule: .oneOf(Self.sizes, allowsAuto: false)) {
             case .success(let spec):
                 Issue.record("\(c.name) was accepted: \(spec)")
             case .failure(let error):
@@ -43,7 +43,8 @@ import Testing
         let elapsed = clock.measure { result = TaskValidator.validate(fileAt: tmp + "/big-50mb.json") }
         guard case .failure(let error)? = result else { Issue.record("accepted"); return }
         #expect(error.issues.first?.got == "\(50 * 1024 * 1024) bytes")
-        #expect(elapsed < .milliseconds(200))
+        // A hang guard only (reading 50 MB would take well over this on any machine); speed is for `make bench`.
+        #expect(elapsed < .seconds(2))
     }
 
     @Test("validate(fileAt:) refuses symlinks, FIFOs and directories without following or blocking")

@@ -2,18 +2,20 @@ import Testing
 @testable import AvatarTask
 
 @Suite struct TaskValidatorTests {
-    private func validate(_ text: String, file: String = "t.json", sizes: Set<ImageSize>? = nil) -> Result<TaskSpec, TaskValidationError> {
-        TaskValidator.validate(bytes: Array(text.utf8), fileName: file, allowedSizes: sizes)
+    private func validate(_ text: String, file: String = "t.json", sizes: Set<ImageSize>? = nil,
+                          rule: ImageSizeRule? = nil) -> Result<TaskSpec, TaskValidationError> {
+        TaskValidator.validate(bytes: Array(text.utf8), fileName: file,
+                               sizeRule: rule ?? sizes.map { .oneOf($0, allowsAuto: false) } ?? .anyInRange)
     }
 
-    private func issues(_ text: String, sizes: Set<ImageSize>? = nil) -> [ValidationIssue] {
-        if case .failure(let e) = validate(text, sizes: sizes) { return e.issues }
+    private func issues(_ text: String, sizes: Set<ImageSize>? = nil, rule: ImageSizeRule? = nil) -> [ValidationIssue] {
+        if case .failure(let e) = validate(text, sizes: sizes, rule: rule) { return e.issues }
         return []
     }
 
     /// The single issue of an invalid document.
-    private func only(_ text: String, sizes: Set<ImageSize>? = nil) throws -> ValidationIssue {
-        let all = issues(text, sizes: sizes)
+    private func only(_ text: String, sizes: Set<ImageSize>? = nil, rule: ImageSizeRule? = nil) throws -> ValidationIssue {
+        let all = issues(text, sizes: sizes, rule: rule)
         #expect(all.count == 1, "\(all)")
         return try #require(all.first)
     }
@@ -151,11 +153,31 @@ import Testing
         #expect(try only(#"{"count": 1, "images": {"size": "1024×1024"}}"#).hint?.contains("lower-case x") == true)
         let allowed: Set = [ImageSize(width: 1024, height: 1024), ImageSize(width: 1536, height: 1024)]
         let issue = try only(#"{"count": 1, "images": {"size": "512x512"}}"#, sizes: allowed)
-        #expect(issue.expected == "one of the sizes the image provider can make: \"1024x1024\", \"1536x1024\"")
+        #expect(issue.expected == "one of the sizes the image model can make: \"1024x1024\", \"1536x1024\"")
         #expect((try? validate(#"{"count": 1, "images": {"size": "1536x1024"}}"#, sizes: allowed).get()) != nil)
         #expect((try? validate(#"{"count": 1}"#, sizes: allowed).get()) != nil)
         let noDefault = try only(#"{"count": 1}"#, sizes: [ImageSize(width: 512, height: 512)])
         #expect(noDefault.path == "images.size" && noDefault.hint == "set images.size")
+    }
+
+    @Test("gpt-image-2 sizes: each rule that fails is stated; auto, 1536x1024 and 3840x2160 pass")
+    func currentModelSizes() throws {
+        let rule = ImageSizeRule.constrained(SizeConstraints(multiple: 16, maxEdge: 3840, maxRatio: 3, pixels: 655_360...8_294_400))
+        func got(_ size: String) throws -> String { try only(#"{"count": 1, "images": {"size": "\#(size)"}}"#, rule: rule).got }
+        #expect(try got("1000x1000") == "\"1000x1000\": 1000 is not a multiple of 16 (edges must be multiples of 16)")
+        #expect(try got("4096x1024").contains("the longest edge 4096 is above 3840"))
+        #expect(try got("3072x1008").contains("ratio 3072:1008 is above 3:1"))
+        #expect(try got("512x512").contains("262144 pixels is outside 655,360…8,294,400"))
+        for ok in ["auto", "1536x1024", "1024x1536", "2048x2048", "3840x2160", "1024x640"] {
+            #expect((try? validate(#"{"count": 1, "images": {"size": "\#(ok)"}}"#, rule: rule).get()) != nil, "\(ok)")
+        }
+        #expect(try validate(#"{"count": 1, "images": {"size": "auto"}}"#).get().images.size == .auto)
+        #expect(try only(#"{"count": 1, "images": {"size": "auto"}}"#, sizes: [ImageSize(width: 1024, height: 1024)]).got
+                    .contains("does not take \"auto\""))
+        #expect(try only(#"{"count": 1, "images": {"size": "AUTO"}}"#).hint == "write auto in lower case")
+        // The base and edit models' rules together: both must accept.
+        let both = ImageSizeRule.all([rule, .oneOf([ImageSize(width: 1024, height: 1024)], allowsAuto: true)])
+        #expect(try only(#"{"count": 1, "images": {"size": "2048x2048"}}"#, rule: both).got.contains("not one of the sizes"))
     }
 
     @Test("text fields: length limits and control characters")
@@ -193,7 +215,7 @@ import Testing
         #expect(error.issues.map(\.path) == ["cout", "count", "persona.gender", "persona.age_min", "images.size"])
         let lines = error.description.split(separator: "\n")
         #expect(lines.first == "task file bad.json is invalid (5 problems):")
-        #expect(lines[1] == #"  - cout: expected no unknown fields (the top level allows version, task_id, count, persona, images), got an unknown field "cout" (did you mean "count"?)"#)
+        #expect(lines[1] == #"  - cout: expected no unknown fields (the top level allows version, task_id, count, persona, images, budget_usd), got an unknown field "cout" (did you mean "count"?)"#)
         #expect(error.json["issues"]?.arrayValue?.count == 5)
     }
 

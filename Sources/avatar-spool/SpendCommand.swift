@@ -1,0 +1,44 @@
+import ArgumentParser
+import AvatarSpend
+import AvatarSpool
+import Foundation
+
+struct SpendCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "spend",
+        abstract: "Show the money spent per day, per provider and model, and per task.",
+        discussion: """
+            Sums the cost recorded with every image request in the task folders (persona_<n>/usage.json), priced from the price table when the answer arrived. Requests of a model with no known price are counted, never taken as 0. Flowise and the builtin providers cost nothing here.
+
+            Example:
+              avatar-spool spend --since 2026-11-01
+              avatar-spool spend --json | jq .total_usd
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: ArgumentHelp("Only spend on or after this UTC day.", valueName: "YYYY-MM-DD"))
+    var since: String?
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func validate() throws {
+        if let since, since.count != 10 || SpendDay.day(ofTimestamp: since + "T00:00:00Z") == nil
+            || since.split(separator: "-").count != 3 || since.split(separator: "-").contains(where: { Int($0) == nil }) {
+            throw ValidationError("--since \(since) is not a day written YYYY-MM-DD (such as 2026-11-01)")
+        }
+    }
+
+    func run() async throws {
+        let services = try global.services()
+        let report = SpendReport(SpendScan.entries(in: services.layout), since: since)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(report.text, terminator: "")
+        }
+    }
+}
