@@ -1,41 +1,103 @@
 import AvatarSystem
+import Foundation
+
+/// A grid split into four PNGs, with what the split found.
+public struct GridSplitResult: Sendable {
+    public var layout: GridLayout
+    /// `image_0.png` … `image_3.png`, in the layout's order.
+    public var pngs: [[UInt8]]
+}
 
 extension GridSplitter {
-    /// Reads the grid PNG at `gridPath`, splits and trims it, and writes
-    /// `image_0.png` … `image_3.png` (top-left, top-right, bottom-left,
-    /// bottom-right) into `outputDirectory` with `AtomicFile`. Blocks: call it
-    /// from a `BlockingPool`, not the cooperative pool.
-    /// - Parameters:
-    ///   - gridPath: the grid PNG.
-    ///   - outputDirectory: an existing directory.
-    ///   - tolerance: per-channel border tolerance for `BorderTrim`.
-    ///   - compressionLevel: zlib level for the written PNGs.
-    /// - Returns: the four paths written, in order.
-    /// - Throws: `ImagingError` (`.io` when the grid cannot be read, or a
-    ///   decode error), `SystemError` from writing.
-    @discardableResult
-    public static func splitFile(gridPath: String, outputDirectory: String,
-                                 tolerance: Int = BorderTrim.defaultTolerance,
-                                 compressionLevel: Int = 3) throws -> [String] {
-        let bytes = try readFile(gridPath)
-        let grid: PixelImage
-        do {
-            grid = try PNGCodec.decode(bytes)
-        } catch var error as ImagingError {
-            error.context = gridPath
-            throw error
-        }
-        var paths: [String] = []
-        for (n, cell) in split(grid, tolerance: tolerance).enumerated() {
-            let png = try PNGCodec.encode(cell, compressionLevel: compressionLevel)
-            let path = outputDirectory + "/image_\(n).png"
-            try AtomicFile.write(png, toPath: path)
-            paths.append(path)
-        }
-        return paths
+    /// The largest grid file read: far above any 4096x4096 PNG.
+    public static let maxFileBytes = 256 << 20
+
+    /// Splits a grid PNG held in memory, on the calling thread: one decode,
+    /// the layout, four encodes one after the other. For callers already on
+    /// a blocking thread (the pipeline's step 5, which splits several
+    /// personas' grids at once).
+    /// - Throws: `ImagingError` from decoding, `layout` (`.notAGrid`) or encoding.
+    public static func splitPNG(_ png: [UInt8], tolerance: Int = BorderTrim.defaultTolerance) throws -> GridSplitResult {
+        let grid = try PNGCodec.decode(png)
+        let layout = try layout(of: grid, tolerance: tolerance)
+        return GridSplitResult(layout: layout, pngs: try layout.parts.map { try PNGCodec.encode(grid, rect: $0) })
     }
 
-    /// The whole file at `path`, at most 64 MiB.
+    /// Reads the grid PNG at `gridPath`, splits and trims it, and writes
+    /// `image_0.png` … `image_3.png` (top-left, top-right, bottom-left,
+    /// bottom-right) into `outputDirectory`, creating it if missing. One
+    /// decode; the four encodes run in parallel on `pool`. Nothing is
+    /// written unless all four parts were made: then all four are written
+    /// with `AtomicFile.writeMany`.
+    /// - Parameters:
+    ///   - gridPath: the grid PNG.
+    ///   - outputDirectory: where the parts go (created with its parents).
+    ///   - tolerance: per-channel border tolerance for `BorderTrim`.
+    ///   - debugBoxesPath: when given, a copy of the grid with the cells and
+    ///     parts drawn on it (`GridDebugImage`) is written there.
+    ///   - pool: the blocking pool for reading, decoding and encoding.
+    /// - Returns: the four paths written, in order, and the layout.
+    /// - Throws: `ImagingError` whose context is the file concerned: `.io`
+    ///   (open, read, mkdir, write), a decode error, `.notAGrid`.
+    @discardableResult
+    public static func splitFile(gridPath: String, outputDirectory: String,
+                                 tolerance: Int = BorderTrim.defaultTolerance, debugBoxesPath: String? = nil,
+                                 pool: BlockingPool = .shared) async throws -> (paths: [String], layout: GridLayout) {
+        // The file's bytes live only inside this job: freed before the encodes.
+        let (grid, layout) = try await pool.run { () throws -> (PixelImage, GridLayout) in
+            do {
+                let grid = try PNGCodec.decode(try readFile(gridPath))
+                return (grid, try GridSplitter.layout(of: grid, tolerance: tolerance))
+            } catch var error as ImagingError {
+                error.context = error.context ?? gridPath
+                throw error
+            }
+        }
+        let pngs = try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
+            for (n, rect) in layout.parts.enumerated() {
+                group.addTask { (n, try await pool.run { try PNGCodec.encode(grid, rect: rect) }) }
+            }
+            var out = [[UInt8]](repeating: [], count: layout.parts.count)
+            for try await (n, png) in group { out[n] = png }
+            return out
+        }
+        var debug: (path: String, png: [UInt8])?
+        if let path = debugBoxesPath {
+            debug = (path, try await pool.run { try PNGCodec.encode(GridDebugImage.draw(grid, layout)) })
+        }
+        let debugFile = debug
+        let names = (0..<pngs.count).map { "image_\($0).png" }
+        try await pool.run {
+            try writeOutputs(Array(zip(names, pngs)), into: outputDirectory)
+            if let (path, png) = debugFile {
+                do {
+                    try AtomicFile.write(png, toPath: path)
+                } catch {
+                    throw ImagingError(.io, "cannot write: \(error)", context: path)
+                }
+            }
+        }
+        return (names.map { outputDirectory + "/" + $0 }, layout)
+    }
+
+    /// Creates `directory` (with parents) and writes every file atomically.
+    static func writeOutputs(_ files: [(name: String, bytes: [UInt8])], into directory: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw ImagingError(.io, "cannot create the output folder: \((error as NSError).localizedDescription)",
+                               context: directory)
+        }
+        do {
+            let dirfd = try Sys.open(directory, O_RDONLY | O_DIRECTORY)
+            defer { Sys.close(dirfd) }
+            try AtomicFile.writeMany(files, in: dirfd, dirPath: directory)
+        } catch let error as SystemError {
+            throw ImagingError(.io, "cannot write the parts: \(error)", context: directory)
+        }
+    }
+
+    /// The whole file at `path`, read into a buffer of its exact size, at most `maxFileBytes`.
     static func readFile(_ path: String) throws -> [UInt8] {
         let fd: Int32
         do {
@@ -45,7 +107,25 @@ extension GridSplitter {
         }
         defer { Sys.close(fd) }
         do {
-            return try Sys.readAll(fd, limit: 64 << 20, path: path)
+            let info = try Sys.fstat(fd, path: path)
+            guard info.st_mode & S_IFMT == S_IFREG else { throw ImagingError(.io, "not a regular file", context: path) }
+            let size = Int(info.st_size)
+            guard size <= maxFileBytes else {
+                throw ImagingError(.io, "the file is \(size) bytes, more than the \(maxFileBytes) allowed", context: path)
+            }
+            var failed: Int32 = 0
+            let bytes = [UInt8](unsafeUninitializedCapacity: size) { buf, count in
+                count = 0
+                while count < size {
+                    let n = Glibc.read(fd, buf.baseAddress! + count, size - count)
+                    if n < 0 && errno == EINTR { continue }
+                    if n < 0 { failed = errno }
+                    if n <= 0 { break }
+                    count += n
+                }
+            }
+            if failed != 0 { throw ImagingError(.io, "cannot read: \(String(cString: strerror(failed)))", context: path) }
+            return bytes
         } catch let error as SystemError {
             throw ImagingError(.io, "cannot read: \(error.message)", context: path)
         }

@@ -10,9 +10,9 @@ enum ImagingSteps {
     }
 
     /// Step 5: the grid split into four, each trimmed, as PNGs (top-left,
-    /// top-right, bottom-left, bottom-right).
+    /// top-right, bottom-left, bottom-right). A picture that is not a grid
+    /// throws `ImagingError.notAGrid`, which fails the persona at this step.
     static func split(_ png: [UInt8], tolerance: Int) throws -> [[UInt8]] {
-        let grid = try PNGCodec.decode(png)
-        return try GridSplitter.split(grid, tolerance: tolerance).map { try PNGCodec.encode($0) }
+        try GridSplitter.splitPNG(png, tolerance: tolerance).pngs
     }
 }
