@@ -32,9 +32,10 @@ public struct GridCut: Sendable, Equatable, CustomStringConvertible {
 /// near one colour) with picture on both sides: a run that reaches the edge
 /// of the rectangle is a margin or a background, not a gutter. Its colour
 /// does not matter (white, grey, black, coloured, transparent), but it must
-/// have edges: the line on each side of it differs from its colour over at
-/// least half its length (a cell's edge), where a gap between two subjects
-/// on one shared backdrop ends on a subject's side only here and there. A
+/// have an edge: the line on one side of it at least (both, unless a cell
+/// is shorter than its neighbour) differs from its colour over at least
+/// half its length (a cell's edge), where a gap between two subjects on one
+/// shared backdrop ends on a subject's side only here and there. A
 /// transparent run is exempt: a transparent background is trimmed anyway. Without one,
 /// a seam (a line where most pixels jump from the line before) is where
 /// touching cells meet; without either, the middle.
@@ -63,8 +64,8 @@ public enum GridGutters {
             let inWindow = runs(p).filter { run in
                 let mid = (run.range.lowerBound + run.range.upperBound) / 2
                 return run.range.lowerBound > p.start && run.range.upperBound < p.start + n && mid >= lo && mid <= hi
-                    && (run.colour.a == 0 || (edgeShare(image, rect, axis, run.range.lowerBound - 1, run.colour) >= minEdgeShare
-                        && edgeShare(image, rect, axis, run.range.upperBound, run.colour) >= minEdgeShare))
+                    && (run.colour.a == 0 || max(edgeShare(image, rect, axis, run.range.lowerBound - 1, run.colour),
+                                                 edgeShare(image, rect, axis, run.range.upperBound, run.colour)) >= minEdgeShare)
             }
             var candidates = inWindow
             if let prefer {
