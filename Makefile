@@ -1,10 +1,14 @@
 # avatar-spool — set-up, build, demo, tests. See README.md.
 SHELL := /bin/bash
 APT_PACKAGES := libcurl4-openssl-dev libpng-dev libsqlite3-dev curl
+# Imaging: the grid corpus (Tests/imaging/grid_corpus.py) needs numpy; the
+# split benchmark compares with ImageMagick.
+IMAGING_PACKAGES := python3-numpy
+BENCH_PACKAGES := imagemagick
 SWIFT ?= swift
 BIN_RELEASE := .build/release/avatar-spool
 
-.PHONY: deps build release demo test bench clean
+.PHONY: deps imaging-deps build release demo test bench clean
 
 # Installs the system libraries only when one is missing.
 deps:
@@ -16,6 +20,10 @@ deps:
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
+# numpy from apt only when python3 cannot import one already (pyenv, venv).
+imaging-deps:
+	@python3 -c 'import numpy' 2>/dev/null || $(MAKE) --no-print-directory deps APT_PACKAGES="$(IMAGING_PACKAGES)"
+
 build: deps
 	$(SWIFT) build
 
@@ -25,10 +33,11 @@ release: deps
 demo: release
 	bash scripts/demo.sh $(BIN_RELEASE)
 
-test: deps
+test: deps imaging-deps
 	bash scripts/test.sh
 
-bench: release
+bench: release imaging-deps
+	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(BENCH_PACKAGES)"
 	bash scripts/bench.sh $(BIN_RELEASE)
 
 clean:

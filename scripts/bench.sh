@@ -5,6 +5,8 @@
 #  2. remote image provider against the loopback fake answering in 200 ms:
 #     16 personas at concurrency 8; wall time of the image stage over the floor
 #     (16 personas x 2 requests / 8 x 200 ms = 0.8 s); target <= 1.15.
+#  4. `avatar-spool split` beside ImageMagick on a photo-like grid: time and
+#     output size ratios, and peak memory on a 4096x4096 grid (scripts/bench_split.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN="${1:-.build/release/avatar-spool}"
@@ -41,3 +43,7 @@ if [ "${BENCH_S3:-1}" = 1 ]; then
         echo "(skipped: awscli is not installed; pip install awscli to compare)"
     fi
 fi
+
+echo
+echo "== 4. split and trim beside ImageMagick"
+bash scripts/bench_split.sh "$BIN" "$WORK"

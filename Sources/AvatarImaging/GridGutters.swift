@@ -82,7 +82,7 @@ public enum GridGutters {
         var seam: (line: Int, share: Double)?
         if hi > lo {
             for line in max(lo, p.start + 1)...hi where line < p.start + n {
-                let share = p.seamShare[line - p.start]
+                let share = p.seamShare(line - p.start)
                 guard share >= minSeamShare else { continue }
                 if let s = seam, share < s.share || (share == s.share && abs(line - centre) >= abs(s.line - centre)) {
                     continue

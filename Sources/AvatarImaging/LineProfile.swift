@@ -1,5 +1,7 @@
 /// Statistics of every row, or every column, of a rectangle: what the search
-/// for gutters and seams reads. Two passes over the pixels, row by row.
+/// for gutters and seams reads. One pass over the pixels, row by row, for
+/// the means and spreads; a second only over lines whose spread allows them
+/// to be flat (few, in a photo); seams on demand.
 struct LineProfile {
     enum Axis: Sendable {
         /// One line per row (a horizontal gutter is a run of rows).
@@ -8,6 +10,9 @@ struct LineProfile {
         case columns
     }
 
+    let image: PixelImage
+    let rect: PixelRect
+    let axis: Axis
     /// The first line's coordinate (y for rows, x for columns).
     let start: Int
     /// The mean colour of each line.
@@ -15,9 +20,6 @@ struct LineProfile {
     /// Whether each line is flat: at least `flatShare` of its pixels within
     /// `flatTolerance` of its mean.
     var flat: [Bool]
-    /// The share of each line's pixels that differ by more than `seamDifference`
-    /// from the pixel before them across the line (0 for the rectangle's first line).
-    var seamShare: [Double]
 
     /// Per-channel distance from a line's mean still counted as flat.
     static let flatTolerance = 12
@@ -27,50 +29,108 @@ struct LineProfile {
     static let seamDifference = 24
 
     var count: Int { means.count }
+    /// Pixels per line.
+    var length: Int { axis == .rows ? rect.width : rect.height }
 
     init(_ image: PixelImage, _ r: PixelRect, _ axis: Axis) {
+        self.image = image
+        rect = r
+        self.axis = axis
         let n = axis == .rows ? r.height : r.width
         let length = axis == .rows ? r.width : r.height
         start = axis == .rows ? r.y : r.x
         var sums = [Int](repeating: 0, count: n * 4)
-        var jumps = [Int](repeating: 0, count: n)
-        var near = [Int](repeating: 0, count: n)
-        var means = [PixelColour](repeating: PixelColour(r: 0, g: 0, b: 0), count: n)
-        let ch = image.channels, rowBytes = image.width * image.channels
-        let seam = LineProfile.seamDifference, tol = LineProfile.flatTolerance
+        var squares = [Int](repeating: 0, count: n)
+        let ch = image.channels, width = image.width
         image.pixels.withUnsafeBufferPointer { px in
-            // The neighbour across the line: the pixel above for rows, to the left for columns.
-            let back = axis == .rows ? rowBytes : ch
-            for y in r.y..<r.maxY {
-                var o = image.offset(x: r.x, y: y)
-                for x in r.x..<r.maxX {
-                    let line = axis == .rows ? y - r.y : x - r.x
-                    let c = PixelImage.colour(px, o, ch)
-                    sums[line * 4] += c.r
-                    sums[line * 4 + 1] += c.g
-                    sums[line * 4 + 2] += c.b
-                    sums[line * 4 + 3] += c.a
-                    if line > 0 && c.distance(to: PixelImage.colour(px, o - back, ch)) > seam { jumps[line] += 1 }
-                    o += ch
-                }
-            }
-            let len = max(1, length)
-            for i in 0..<n {
-                means[i] = PixelColour(r: sums[i * 4] / len, g: sums[i * 4 + 1] / len,
-                                       b: sums[i * 4 + 2] / len, a: sums[i * 4 + 3] / len)
-            }
-            for y in r.y..<r.maxY {
-                var o = image.offset(x: r.x, y: y)
-                for x in r.x..<r.maxX {
-                    let line = axis == .rows ? y - r.y : x - r.x
-                    if PixelImage.colour(px, o, ch).distance(to: means[line]) <= tol { near[line] += 1 }
-                    o += ch
+            sums.withUnsafeMutableBufferPointer { s in
+                squares.withUnsafeMutableBufferPointer { q in
+                    for y in r.y..<r.maxY {
+                        let rowLine = y - r.y
+                        var o = (y * width + r.x) * ch
+                        for i in 0..<r.width {
+                            let line = axis == .rows ? rowLine : i
+                            let (cr, cg, cb, ca) = LineProfile.premultiplied(px, o, ch)
+                            s[line &* 4] &+= cr
+                            s[line &* 4 &+ 1] &+= cg
+                            s[line &* 4 &+ 2] &+= cb
+                            s[line &* 4 &+ 3] &+= ca
+                            q[line] &+= cr &* cr &+ cg &* cg &+ cb &* cb &+ ca &* ca
+                            o &+= ch
+                        }
+                    }
                 }
             }
         }
+        let len = max(1, length)
+        var means = [PixelColour](repeating: PixelColour(r: 0, g: 0, b: 0), count: n)
+        // A flat line's channels each vary at most by the tolerance, except
+        // for the 1 % of outliers allowed: a bound on the summed variance
+        // that rules out most lines of a photo without a second look.
+        let tol = LineProfile.flatTolerance
+        let outliers = 1 - LineProfile.flatShare
+        let maxVariance = 4 * (Double(tol * tol) + outliers * 255 * 255)
+        var candidates: [Int] = []
+        for i in 0..<n {
+            let m = PixelColour(r: sums[i * 4] / len, g: sums[i * 4 + 1] / len, b: sums[i * 4 + 2] / len,
+                                a: sums[i * 4 + 3] / len)
+            means[i] = m
+            let meanSquares = Double(sums[i * 4] * sums[i * 4] + sums[i * 4 + 1] * sums[i * 4 + 1]
+                                     + sums[i * 4 + 2] * sums[i * 4 + 2] + sums[i * 4 + 3] * sums[i * 4 + 3])
+                / Double(len * len)
+            if Double(squares[i]) / Double(len) - meanSquares <= maxVariance { candidates.append(i) }
+        }
         self.means = means
+        var flat = [Bool](repeating: false, count: n)
         let need = Int((Double(length) * LineProfile.flatShare).rounded(.up))
-        flat = near.map { length > 0 && $0 >= need }
-        seamShare = jumps.map { Double($0) / Double(max(1, length)) }
+        if !candidates.isEmpty && length > 0 {
+            var near = [Int](repeating: 0, count: n)
+            image.pixels.withUnsafeBufferPointer { px in
+                for y in r.y..<r.maxY {
+                    for line in candidates {
+                        if axis == .rows && line != y - r.y { continue }
+                        let x = axis == .rows ? r.x : r.x + line
+                        let xs = axis == .rows ? r.width : 1
+                        var o = (y * width + x) * ch
+                        for _ in 0..<xs {
+                            if PixelImage.colour(px, o, ch).distance(to: means[line]) <= tol { near[line] += 1 }
+                            o += ch
+                        }
+                    }
+                }
+            }
+            for line in candidates { flat[line] = near[line] >= need }
+        }
+        self.flat = flat
+    }
+
+    /// The share of line `line`'s pixels (0-based) that differ by more than
+    /// `seamDifference` from the pixel before them across the line (the
+    /// previous row or column); 0 for the rectangle's first line.
+    func seamShare(_ line: Int) -> Double {
+        guard line > 0, line < count, length > 0 else { return 0 }
+        let ch = image.channels
+        let back = axis == .rows ? image.width * ch : ch
+        var jumps = 0
+        image.pixels.withUnsafeBufferPointer { px in
+            for k in 0..<length {
+                let (x, y) = axis == .rows ? (rect.x + k, start + line) : (start + line, rect.y + k)
+                let o = image.offset(x: x, y: y)
+                if PixelImage.colour(px, o, ch).distance(to: PixelImage.colour(px, o - back, ch)) > LineProfile.seamDifference {
+                    jumps += 1
+                }
+            }
+        }
+        return Double(jumps) / Double(length)
+    }
+
+    /// Premultiplied channels at byte offset `o` (alpha 255 for RGB).
+    @inline(__always)
+    static func premultiplied(_ px: UnsafeBufferPointer<UInt8>, _ o: Int, _ ch: Int) -> (Int, Int, Int, Int) {
+        let r = Int(px[o]), g = Int(px[o &+ 1]), b = Int(px[o &+ 2])
+        if ch == 3 { return (r, g, b, 255) }
+        let a = Int(px[o &+ 3])
+        if a == 255 { return (r, g, b, 255) }
+        return ((r * a + 127) / 255, (g * a + 127) / 255, (b * a + 127) / 255, a)
     }
 }
