@@ -39,30 +39,52 @@ struct LineProfile {
         let n = axis == .rows ? r.height : r.width
         let length = axis == .rows ? r.width : r.height
         start = axis == .rows ? r.y : r.x
+        // Means and spreads from every other pixel along lines of 512 or
+        // more: enough to judge them, half the work; flatness is then
+        // checked on every pixel of the few lines that may be flat.
+        let step = length >= 512 ? 2 : 1
+        let samples = (length + step - 1) / step
         var sums = [Int](repeating: 0, count: n * 4)
         var squares = [Int](repeating: 0, count: n)
         let ch = image.channels, width = image.width
         image.pixels.withUnsafeBufferPointer { px in
             sums.withUnsafeMutableBufferPointer { s in
                 squares.withUnsafeMutableBufferPointer { q in
-                    for y in r.y..<r.maxY {
-                        let rowLine = y - r.y
-                        var o = (y * width + r.x) * ch
-                        for i in 0..<r.width {
-                            let line = axis == .rows ? rowLine : i
-                            let (cr, cg, cb, ca) = LineProfile.premultiplied(px, o, ch)
-                            s[line &* 4] &+= cr
-                            s[line &* 4 &+ 1] &+= cg
-                            s[line &* 4 &+ 2] &+= cb
-                            s[line &* 4 &+ 3] &+= ca
-                            q[line] &+= cr &* cr &+ cg &* cg &+ cb &* cb &+ ca &* ca
-                            o &+= ch
+                    switch axis {
+                    case .rows:
+                        for y in r.y..<r.maxY {
+                            var o = (y * width + r.x) * ch
+                            var t = (0, 0, 0, 0), sq = 0
+                            for _ in 0..<samples {
+                                let (cr, cg, cb, ca) = LineProfile.premultiplied(px, o, ch)
+                                t = (t.0 &+ cr, t.1 &+ cg, t.2 &+ cb, t.3 &+ ca)
+                                sq &+= cr &* cr &+ cg &* cg &+ cb &* cb &+ ca &* ca
+                                o &+= ch &* step
+                            }
+                            let line = y - r.y
+                            (s[line * 4], s[line * 4 + 1], s[line * 4 + 2], s[line * 4 + 3]) = t
+                            q[line] = sq
+                        }
+                    case .columns:
+                        for y in stride(from: r.y, to: r.maxY, by: step) {
+                            var o = (y * width + r.x) * ch
+                            var k = 0
+                            for line in 0..<r.width {
+                                let (cr, cg, cb, ca) = LineProfile.premultiplied(px, o, ch)
+                                s[k] &+= cr
+                                s[k &+ 1] &+= cg
+                                s[k &+ 2] &+= cb
+                                s[k &+ 3] &+= ca
+                                q[line] &+= cr &* cr &+ cg &* cg &+ cb &* cb &+ ca &* ca
+                                o &+= ch
+                                k &+= 4
+                            }
                         }
                     }
                 }
             }
         }
-        let len = max(1, length)
+        let len = max(1, samples)
         var means = [PixelColour](repeating: PixelColour(r: 0, g: 0, b: 0), count: n)
         // A flat line's channels each vary at most by the tolerance, except
         // for the 1 % of outliers allowed: a bound on the summed variance
@@ -82,24 +104,23 @@ struct LineProfile {
         }
         self.means = means
         var flat = [Bool](repeating: false, count: n)
-        let need = Int((Double(length) * LineProfile.flatShare).rounded(.up))
-        if !candidates.isEmpty && length > 0 {
-            var near = [Int](repeating: 0, count: n)
-            image.pixels.withUnsafeBufferPointer { px in
-                for y in r.y..<r.maxY {
-                    for line in candidates {
-                        if axis == .rows && line != y - r.y { continue }
-                        let x = axis == .rows ? r.x : r.x + line
-                        let xs = axis == .rows ? r.width : 1
-                        var o = (y * width + x) * ch
-                        for _ in 0..<xs {
-                            if PixelImage.colour(px, o, ch).distance(to: means[line]) <= tol { near[line] += 1 }
-                            o += ch
-                        }
+        let allowedMisses = length - Int((Double(length) * LineProfile.flatShare).rounded(.up))
+        image.pixels.withUnsafeBufferPointer { px in
+            // Every pixel of the line, stopping at the first miss too many.
+            for line in candidates where length > 0 {
+                let mean = means[line]
+                var o = axis == .rows ? ((r.y + line) * width + r.x) * ch : (r.y * width + r.x + line) * ch
+                let advance = axis == .rows ? ch : width * ch
+                var misses = 0
+                for _ in 0..<length {
+                    if PixelImage.colour(px, o, ch).distance(to: mean) > tol {
+                        misses += 1
+                        if misses > allowedMisses { break }
                     }
+                    o += advance
                 }
+                flat[line] = misses <= allowedMisses
             }
-            for line in candidates { flat[line] = near[line] >= need }
         }
         self.flat = flat
     }
