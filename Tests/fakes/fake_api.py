@@ -20,6 +20,7 @@ Control:
        {"delay_ms": 200}      answer normally after a delay
        {"b64": "!!!"}         image answer with this b64_json
        {"not_png": true}      image answer whose bytes are not a PNG
+       {"portrait": true}     image answer that is one picture filling the image, not a 2x2 grid
        {"truncated": true}    image answer whose Content-Length promises twice
                               the bytes sent; then the connection closes
        {"invalid_json": true} 200 image answer whose JSON is cut mid-way
@@ -70,13 +71,47 @@ def family(model):
 
 
 def make_png(side):
+    """A 2x2 grid as an image model draws one: four noisy gradient cells
+    between near-white gutters (step 5 refuses what is not a grid)."""
     rnd = random.Random(side)
     rows = bytearray()
+    half, gutter = side // 2, max(1, side // 64)
+    for y in range(side):
+        rows.append(0)
+        v = y % half
+        for x in range(side):
+            n = rnd.randrange(24)
+            if abs(x - half) < gutter or abs(y - half) < gutter:
+                rows += bytes((248, 248, 248))
+                continue
+            u = x % half
+            rows += bytes((20 + u * 200 // half + n, 20 + v * 200 // half + n, 128 + n))
+
+    def chunk(kind, data):
+        c = struct.pack(">I", len(data)) + kind + data
+        return c + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff)
+    ihdr = struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(bytes(rows), 6))
+            + chunk(b"IEND", b""))
+
+
+def make_portrait(side):
+    """One face filling the image (a backdrop gradient, a head, shoulders), not
+    a 2x2 grid: what step 5 must refuse rather than cut into four slivers."""
+    rnd = random.Random(side + 1)
+    rows = bytearray()
+    c = side / 2
     for y in range(side):
         rows.append(0)
         for x in range(side):
-            n = rnd.randrange(24)
-            rows += bytes(((x * 255 // side + n) & 255, (y * 255 // side + n) & 255, (128 + n) & 255))
+            n = rnd.randrange(6)
+            if ((x - c) / (side * 0.22)) ** 2 + ((y - side * 0.4) / (side * 0.28)) ** 2 < 1:
+                px = (214 + n, 170 + n, 140 + n)  # the face
+            elif ((x - c) / (side * 0.45)) ** 2 + ((y - side * 1.1) / (side * 0.42)) ** 2 < 1:
+                px = (40 + n, 70 + n, 120 + n)  # shoulders
+            else:
+                px = (60 + y * 80 // side + n, 90 + y * 60 // side + n, 110 + n)
+            rows += bytes(px)
 
     def chunk(kind, data):
         c = struct.pack(">I", len(data)) + kind + data
@@ -387,6 +422,8 @@ class Handler(BaseHTTPRequestHandler):
             b64 = action["b64"]
         elif action.get("not_png"):
             b64 = base64.b64encode(b"GIF89a this is not a png at all").decode()
+        elif action.get("portrait"):
+            b64 = base64.b64encode(make_portrait(self.server.state.args.png_size)).decode()
         else:
             # The normal answer is the same every time: encode it once (the
             # fake must not be the bottleneck of a benchmark).
