@@ -26,9 +26,9 @@ extension GridSplitter {
     /// Reads the grid PNG at `gridPath`, splits and trims it, and writes
     /// `image_0.png` … `image_3.png` (top-left, top-right, bottom-left,
     /// bottom-right) into `outputDirectory`, creating it if missing. One
-    /// decode; the four encodes run in parallel on `pool`. Nothing is
-    /// written unless all four parts were made: then all four are written
-    /// with `AtomicFile.writeMany`.
+    /// decode; the four encodes run in parallel on `pool`, each part staged
+    /// under a temp name as soon as it is encoded; only when all four are
+    /// staged are they renamed into place, so a failure leaves no part.
     /// - Parameters:
     ///   - gridPath: the grid PNG.
     ///   - outputDirectory: where the parts go (created with its parents).
@@ -53,23 +53,54 @@ extension GridSplitter {
                 throw error
             }
         }
-        let pngs = try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
-            for (n, rect) in layout.parts.enumerated() {
-                group.addTask { (n, try await pool.run { try PNGCodec.encode(grid, rect: rect) }) }
+        // Each part is encoded and staged (temp name, fsync) on its own
+        // thread; the four are renamed into place together at the end.
+        let dirfd = try await pool.run { try openOutputDirectory(outputDirectory) }
+        defer { Sys.close(dirfd) }
+        let names = (0..<layout.parts.count).map { "image_\($0).png" }
+        var staged: [AtomicFile.Staged] = []
+        do {
+            staged = try await withThrowingTaskGroup(of: AtomicFile.Staged.self) { group in
+                for (name, rect) in zip(names, layout.parts) {
+                    group.addTask {
+                        try await pool.run {
+                            let png = try PNGCodec.encode(grid, rect: rect)
+                            do {
+                                return try AtomicFile.stage(png, as: name, in: dirfd, dirPath: outputDirectory)
+                            } catch {
+                                throw ImagingError(.io, "cannot write \(name): \(error)", context: outputDirectory)
+                            }
+                        }
+                    }
+                }
+                var done: [AtomicFile.Staged] = []
+                var failure: Error?
+                // Wait for every part, so none is left staged behind a failure.
+                while !group.isEmpty {
+                    do {
+                        if let file = try await group.next() { done.append(file) }
+                    } catch {
+                        failure = failure ?? error
+                    }
+                }
+                if let failure {
+                    AtomicFile.discard(done, in: dirfd)
+                    throw failure
+                }
+                return done
             }
-            var out = [[UInt8]](repeating: [], count: layout.parts.count)
-            for try await (n, png) in group { out[n] = png }
-            return out
+            let files = staged
+            try await pool.run {
+                do {
+                    try AtomicFile.commit(files, in: dirfd, dirPath: outputDirectory)
+                } catch {
+                    throw ImagingError(.io, "cannot write the parts: \(error)", context: outputDirectory)
+                }
+            }
         }
-        var debug: (path: String, png: [UInt8])?
         if let path = debugBoxesPath {
-            debug = (path, try await pool.run { try PNGCodec.encode(GridDebugImage.draw(grid, layout)) })
-        }
-        let debugFile = debug
-        let names = (0..<pngs.count).map { "image_\($0).png" }
-        try await pool.run {
-            try writeOutputs(Array(zip(names, pngs)), into: outputDirectory)
-            if let (path, png) = debugFile {
+            try await pool.run {
+                let png = try PNGCodec.encode(GridDebugImage.draw(grid, layout))
                 do {
                     try AtomicFile.write(png, toPath: path)
                 } catch {
@@ -80,8 +111,8 @@ extension GridSplitter {
         return (names.map { outputDirectory + "/" + $0 }, layout)
     }
 
-    /// Creates `directory` (with parents) and writes every file atomically.
-    static func writeOutputs(_ files: [(name: String, bytes: [UInt8])], into directory: String) throws {
+    /// Creates `directory` (with parents) and opens it.
+    static func openOutputDirectory(_ directory: String) throws -> Int32 {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
@@ -89,11 +120,9 @@ extension GridSplitter {
                                context: directory)
         }
         do {
-            let dirfd = try Sys.open(directory, O_RDONLY | O_DIRECTORY)
-            defer { Sys.close(dirfd) }
-            try AtomicFile.writeMany(files, in: dirfd, dirPath: directory)
+            return try Sys.open(directory, O_RDONLY | O_DIRECTORY)
         } catch let error as SystemError {
-            throw ImagingError(.io, "cannot write the parts: \(error)", context: directory)
+            throw ImagingError(.io, "cannot open the output folder: \(error.message)", context: directory)
         }
     }
 
