@@ -62,10 +62,25 @@ extension GridLayout {
         cuts[0].kind == .gutter && (cuts[1].kind == .gutter || cuts[2].kind == .gutter)
     }
 
-    /// A line per cell for people and logs: "cell 0 512x512+0+0 → part 480x490+16+10".
+    /// Lines for people and logs: the cuts, the colours trimmed, then each
+    /// cell and its part ("cell 0 494x495+0+0 -> part 459x460+35+35").
     public var summary: [String] {
-        var lines = ["order \(order.rawValue); cuts: " + cuts.map(\.description).joined(separator: ", ")
-                     + "; trimmed colours: " + (borderColours.isEmpty ? "none" : borderColours.map(\.description).joined(separator: ", "))]
+        let rows = order == .rowsFirst
+        let bands = rows ? ["top band", "bottom band"] : ["left band", "right band"]
+        func say(_ cut: GridCut, horizontal: Bool) -> String {
+            let lines = horizontal ? "rows" : "columns"
+            let r = cut.range
+            switch cut.kind {
+            case .gutter: return "\(horizontal ? "horizontal" : "vertical") gutter, \(lines) \(r.lowerBound)-\(r.upperBound - 1), \(cut.colour.map { "\($0)" } ?? "")"
+            case .seam: return "\(horizontal ? "horizontal" : "vertical") seam before \(lines.dropLast()) \(r.lowerBound)"
+            case .middle: return "no gutter or seam: \(horizontal ? "horizontal" : "vertical") cut at the middle, \(lines.dropLast()) \(r.lowerBound)"
+            }
+        }
+        var lines = ["whole grid: " + say(cuts[0], horizontal: rows),
+                     "\(bands[0]): " + say(cuts[1], horizontal: !rows),
+                     "\(bands[1]): " + say(cuts[2], horizontal: !rows),
+                     "trimmed: " + (borderColours.isEmpty ? "nothing (no gutter or margin colour)"
+                                    : "lines of " + borderColours.map(\.description).joined(separator: ", "))]
         for (n, (cell, part)) in zip(cells, parts).enumerated() { lines.append("cell \(n) \(cell) -> part \(part)") }
         return lines
     }
