@@ -107,13 +107,11 @@ public struct PNGCompression: Sendable, Equatable {
     /// `CPNG_STRATEGY_*`.
     public var strategy: Int32
 
-    /// What split parts are written with, chosen by measurement (README,
-    /// "Measured"): on a photo-like 1024x1024 grid's 504x504 cells, zlib's
-    /// RLE strategy with the Average filter took 11 ms and 483 KB a cell,
-    /// against 44 ms / 542 KB for level 2 + Up (the old choice) and 125 ms /
-    /// 513 KB for level 6 + adaptive; ImageMagick's own files were 481 KB.
-    /// Noise defeats LZ77's long matches, so RLE loses nothing on photos and
-    /// keeps flat gutters and backgrounds small.
+    /// What split parts are written with, chosen by measurement
+    /// (`scripts/bench_png_settings.c`; figures in the README, "Splitting
+    /// grids"): zlib's RLE strategy with the Average filter. Noise defeats
+    /// LZ77's long matches, so on photos RLE loses nothing at a third of
+    /// level 6's time, and it keeps flat gutters and drawn art small.
     public static let split = PNGCompression(level: 1, filters: Int32(CPNG_FILTER_AVG),
                                              strategy: Int32(CPNG_STRATEGY_RLE))
 }
