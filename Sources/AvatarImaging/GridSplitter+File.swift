@@ -26,86 +26,54 @@ extension GridSplitter {
     /// Reads the grid PNG at `gridPath`, splits and trims it, and writes
     /// `image_0.png` … `image_3.png` (top-left, top-right, bottom-left,
     /// bottom-right) into `outputDirectory`, creating it if missing. One
-    /// decode; the four encodes run in parallel on `pool`, each part staged
+    /// decode on this thread; the four encodes run on this thread and on
+    /// helper threads of `pool` at once (`PartWriter`), each part staged
     /// under a temp name as soon as it is encoded; only when all four are
     /// staged are they renamed into place, so a failure leaves no part.
+    /// Blocks: call it from a thread that may block (a command's main
+    /// thread, a `BlockingPool` job), never from the cooperative pool.
     /// - Parameters:
     ///   - gridPath: the grid PNG.
     ///   - outputDirectory: where the parts go (created with its parents).
     ///   - tolerance: per-channel border tolerance for `BorderTrim`.
     ///   - debugBoxesPath: when given, a copy of the grid with the cells and
     ///     parts drawn on it (`GridDebugImage`) is written there.
-    ///   - pool: the blocking pool for reading, decoding and encoding.
+    ///   - pool: where the helper threads come from.
+    ///   - helpers: helper threads; by default one per further core, at most three.
     /// - Returns: the four paths written, in order, and the layout.
     /// - Throws: `ImagingError` whose context is the file concerned: `.io`
     ///   (open, read, mkdir, write), a decode error, `.notAGrid`.
     @discardableResult
     public static func splitFile(gridPath: String, outputDirectory: String,
                                  tolerance: Int = BorderTrim.defaultTolerance, debugBoxesPath: String? = nil,
-                                 pool: BlockingPool = .shared) async throws -> (paths: [String], layout: GridLayout) {
-        // The file's bytes live only inside this job: freed before the encodes.
-        let (grid, layout) = try await pool.run { () throws -> (PixelImage, GridLayout) in
-            do {
-                let grid = try PNGCodec.decode(try readFile(gridPath))
-                return (grid, try GridSplitter.layout(of: grid, tolerance: tolerance))
-            } catch var error as ImagingError {
-                error.context = error.context ?? gridPath
-                throw error
-            }
+                                 pool: BlockingPool = .shared,
+                                 helpers: Int = min(3, ProcessInfo.processInfo.activeProcessorCount - 1))
+        throws -> (paths: [String], layout: GridLayout) {
+        let grid: PixelImage, layout: GridLayout
+        do {
+            // The file's bytes are freed once decoded, before the encodes.
+            grid = try PNGCodec.decode(try readFile(gridPath))
+            layout = try GridSplitter.layout(of: grid, tolerance: tolerance)
+        } catch var error as ImagingError {
+            error.context = error.context ?? gridPath
+            throw error
         }
-        // Each part is encoded and staged (temp name, fsync) on its own
-        // thread; the four are renamed into place together at the end.
-        let dirfd = try await pool.run { try openOutputDirectory(outputDirectory) }
+        let dirfd = try openOutputDirectory(outputDirectory)
         defer { Sys.close(dirfd) }
         let names = (0..<layout.parts.count).map { "image_\($0).png" }
-        var staged: [AtomicFile.Staged] = []
+        let writer = PartWriter(grid: grid, parts: layout.parts, names: names, dirfd: dirfd, directory: outputDirectory)
+        let staged = try writer.stageAll(pool: pool, helperCount: helpers)
         do {
-            staged = try await withThrowingTaskGroup(of: AtomicFile.Staged.self) { group in
-                for (name, rect) in zip(names, layout.parts) {
-                    group.addTask {
-                        try await pool.run {
-                            let png = try PNGCodec.encode(grid, rect: rect)
-                            do {
-                                return try AtomicFile.stage(png, as: name, in: dirfd, dirPath: outputDirectory)
-                            } catch {
-                                throw ImagingError(.io, "cannot write \(name): \(error)", context: outputDirectory)
-                            }
-                        }
-                    }
-                }
-                var done: [AtomicFile.Staged] = []
-                var failure: Error?
-                // Wait for every part, so none is left staged behind a failure.
-                while !group.isEmpty {
-                    do {
-                        if let file = try await group.next() { done.append(file) }
-                    } catch {
-                        failure = failure ?? error
-                    }
-                }
-                if let failure {
-                    AtomicFile.discard(done, in: dirfd)
-                    throw failure
-                }
-                return done
-            }
-            let files = staged
-            try await pool.run {
-                do {
-                    try AtomicFile.commit(files, in: dirfd, dirPath: outputDirectory)
-                } catch {
-                    throw ImagingError(.io, "cannot write the parts: \(error)", context: outputDirectory)
-                }
-            }
+            try AtomicFile.commit(staged, in: dirfd, dirPath: outputDirectory)
+        } catch {
+            throw ImagingError(.io, "cannot write the parts: \(error)", context: outputDirectory)
         }
         if let path = debugBoxesPath {
-            try await pool.run {
-                let png = try PNGCodec.encode(GridDebugImage.draw(grid, layout))
-                do {
-                    try AtomicFile.write(png, toPath: path)
-                } catch {
-                    throw ImagingError(.io, "cannot write: \(error)", context: path)
-                }
+            let png = try PNGCodec.encode(GridDebugImage.draw(grid, layout))
+            do {
+                try AtomicFile.write(png, toPath: path)
+            } catch {
+                throw ImagingError(.io, "cannot write: \(error)", context: path)
             }
         }
         return (names.map { outputDirectory + "/" + $0 }, layout)

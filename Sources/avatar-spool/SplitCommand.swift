@@ -1,7 +1,9 @@
 import ArgumentParser
 import AvatarImaging
 
-struct SplitCommand: AsyncParsableCommand {
+/// Synchronous: the split blocks this (main) thread, never the cooperative
+/// pool, and wakes one helper thread per further core for the encodes.
+struct SplitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "split",
         abstract: "Split a 2x2 grid PNG into image_0.png … image_3.png and trim their borders.",
@@ -30,9 +32,9 @@ struct SplitCommand: AsyncParsableCommand {
         guard (0...255).contains(tolerance) else { throw ValidationError("--tolerance must be 0…255") }
     }
 
-    func run() async throws {
+    func run() throws {
         do {
-            let (files, layout) = try await GridSplitter.splitFile(gridPath: grid, outputDirectory: outdir,
+            let (files, layout) = try GridSplitter.splitFile(gridPath: grid, outputDirectory: outdir,
                                                                    tolerance: tolerance, debugBoxesPath: debugBoxes)
             for (file, part) in zip(files, layout.parts) { print("\(file)  \(part.width)x\(part.height)+\(part.x)+\(part.y)") }
             if let debugBoxes {

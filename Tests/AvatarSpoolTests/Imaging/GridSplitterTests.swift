@@ -1,3 +1,4 @@
+import AvatarSystem
 import Foundation
 import Testing
 @testable import AvatarImaging
@@ -133,14 +134,19 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let gridPath = dir + "/grid.png"
         try Data(PNGCodec.encode(image)).write(to: URL(fileURLWithPath: gridPath))
-        let paths = try await GridSplitter.splitFile(gridPath: gridPath, outputDirectory: dir, tolerance: 10).paths
+        // splitFile blocks: off the cooperative pool.
+        let paths = try await BlockingPool.shared.run {
+            try GridSplitter.splitFile(gridPath: gridPath, outputDirectory: dir, tolerance: 10).paths
+        }
         #expect(paths == (0..<4).map { dir + "/image_\($0).png" })
         for (path, cell) in zip(paths, cells) {
             let piece = try PNGCodec.decode(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
             #expect(piece == image.cropped(to: cell))
         }
         await #expect(throws: ImagingError.self) {
-            try await GridSplitter.splitFile(gridPath: dir + "/missing.png", outputDirectory: dir, tolerance: 10)
+            try await BlockingPool.shared.run {
+                _ = try GridSplitter.splitFile(gridPath: dir + "/missing.png", outputDirectory: dir, tolerance: 10)
+            }
         }
     }
 }
