@@ -9,6 +9,9 @@ public struct GridSplitResult: Sendable {
 }
 
 extension GridSplitter {
+    /// Helper threads for the encodes: one per further core, at most three.
+    public static var defaultHelpers: Int { max(0, min(3, ProcessInfo.processInfo.activeProcessorCount - 1)) }
+
     /// The largest grid file read: far above any 4096x4096 PNG.
     public static let maxFileBytes = 256 << 20
 
@@ -47,7 +50,7 @@ extension GridSplitter {
     public static func splitFile(gridPath: String, outputDirectory: String,
                                  tolerance: Int = BorderTrim.defaultTolerance, debugBoxesPath: String? = nil,
                                  pool: BlockingPool = .shared,
-                                 helpers: Int = min(3, ProcessInfo.processInfo.activeProcessorCount - 1))
+                                 helpers: Int = defaultHelpers)
         throws -> (paths: [String], layout: GridLayout) {
         let grid: PixelImage, layout: GridLayout
         do {

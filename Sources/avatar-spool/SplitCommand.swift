@@ -1,5 +1,6 @@
 import ArgumentParser
 import AvatarImaging
+import AvatarSystem
 
 /// Synchronous: the split blocks this (main) thread, never the cooperative
 /// pool, and wakes one helper thread per further core for the encodes.
@@ -34,8 +35,13 @@ struct SplitCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let (files, layout) = try GridSplitter.splitFile(gridPath: grid, outputDirectory: outdir,
-                                                                   tolerance: tolerance, debugBoxesPath: debugBoxes)
+            // A pool of its own with just the helper threads (the shared one
+            // starts sixteen, each one more thread to schedule on a busy machine).
+            let helpers = GridSplitter.defaultHelpers
+            let pool = BlockingPool(name: "split", threads: max(1, helpers))
+            defer { pool.shutdown() }
+            let (files, layout) = try GridSplitter.splitFile(gridPath: grid, outputDirectory: outdir, tolerance: tolerance,
+                                                             debugBoxesPath: debugBoxes, pool: pool, helpers: helpers)
             for (file, part) in zip(files, layout.parts) { print("\(file)  \(part.width)x\(part.height)+\(part.x)+\(part.y)") }
             if let debugBoxes {
                 layout.summary.forEach { print("  " + $0) }
