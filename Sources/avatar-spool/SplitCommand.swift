@@ -2,9 +2,7 @@ import ArgumentParser
 import AvatarImaging
 import AvatarSystem
 
-/// Synchronous: the split blocks this (main) thread, never the cooperative
-/// pool, and wakes one helper thread per further core for the encodes.
-struct SplitCommand: ParsableCommand {
+struct SplitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "split",
         abstract: "Split a 2x2 grid PNG into image_0.png … image_3.png and trim their borders.",
@@ -33,15 +31,19 @@ struct SplitCommand: ParsableCommand {
         guard (0...255).contains(tolerance) else { throw ValidationError("--tolerance must be 0…255") }
     }
 
-    func run() throws {
+    func run() async throws {
         do {
-            // A pool of its own with just the helper threads (the shared one
-            // starts sixteen, each one more thread to schedule on a busy machine).
+            // A pool of its own: one thread for the split, plus its helpers
+            // for the encodes (the shared pool starts sixteen, each one more
+            // thread to schedule on a busy machine). Never the cooperative pool.
             let helpers = GridSplitter.defaultHelpers
-            let pool = BlockingPool(name: "split", threads: max(1, helpers))
+            let pool = BlockingPool(name: "split", threads: 1 + helpers)
             defer { pool.shutdown() }
-            let (files, layout) = try GridSplitter.splitFile(gridPath: grid, outputDirectory: outdir, tolerance: tolerance,
-                                                             debugBoxesPath: debugBoxes, pool: pool, helpers: helpers)
+            let (grid, outdir, tolerance, debugBoxes) = (grid, outdir, tolerance, debugBoxes)
+            let (files, layout) = try await pool.run {
+                try GridSplitter.splitFile(gridPath: grid, outputDirectory: outdir, tolerance: tolerance,
+                                           debugBoxesPath: debugBoxes, pool: pool, helpers: helpers)
+            }
             for (file, part) in zip(files, layout.parts) { print("\(file)  \(part.width)x\(part.height)+\(part.x)+\(part.y)") }
             if let debugBoxes {
                 layout.summary.forEach { print("  " + $0) }
