@@ -23,7 +23,7 @@ extension GridSplitter {
     public static func splitPNG(_ png: [UInt8], tolerance: Int = BorderTrim.defaultTolerance) throws -> GridSplitResult {
         let grid = try PNGCodec.decode(png)
         let layout = try layout(of: grid, tolerance: tolerance)
-        return GridSplitResult(layout: layout, pngs: try layout.parts.map { try PNGCodec.encode(grid, rect: $0) })
+        return GridSplitResult(layout: layout, pngs: try layout.parts.map { try PNGCodec.encode(grid, rect: $0, compression: .forPart(of: grid, $0)) })
     }
 
     /// Reads the grid PNG at `gridPath`, splits and trims it, and writes

@@ -107,11 +107,37 @@ public struct PNGCompression: Sendable, Equatable {
     /// `CPNG_STRATEGY_*`.
     public var strategy: Int32
 
-    /// What split parts are written with, chosen by measurement
-    /// (`scripts/bench_png_settings.c`; figures in the README, "Splitting
-    /// grids"): zlib's RLE strategy with the Average filter. Noise defeats
-    /// LZ77's long matches, so on photos RLE loses nothing at a third of
-    /// level 6's time, and it keeps flat gutters and drawn art small.
+    /// What split parts of drawn art, flat backdrops and gutters are written
+    /// with, chosen by measurement (`scripts/bench_png_settings.c`; figures
+    /// in the README, "Splitting grids"): zlib's RLE strategy with the
+    /// Average filter, a third of level 6's time, and small on flat colour.
     public static let split = PNGCompression(level: 1, filters: Int32(CPNG_FILTER_AVG),
                                              strategy: Int32(CPNG_STRATEGY_RLE))
+    /// What photo-like parts (noise everywhere) are written with: Huffman
+    /// coding alone, with Average. Noise defeats LZ77's matches, so this is
+    /// as small as RLE there and a fifth faster, but twice RLE on flat art.
+    public static let photo = PNGCompression(level: 1, filters: Int32(CPNG_FILTER_AVG),
+                                             strategy: Int32(CPNG_STRATEGY_HUFFMAN_ONLY))
+
+    /// `photo` for a part where almost no pixel repeats its left neighbour
+    /// (under 10 % of every eighth row), `split` otherwise.
+    public static func forPart(of image: PixelImage, _ rect: PixelRect) -> PNGCompression {
+        let r = rect.clamped(to: image.bounds)
+        guard r.width > 1, r.height > 0 else { return split }
+        var same = 0, total = 0
+        let ch = image.channels
+        image.pixels.withUnsafeBufferPointer { px in
+            for y in stride(from: r.y, to: r.maxY, by: 8) {
+                var o = image.offset(x: r.x + 1, y: y)
+                for _ in 1..<r.width {
+                    var equal = true
+                    for c in 0..<ch where px[o + c] != px[o - ch + c] { equal = false }
+                    if equal { same += 1 }
+                    total += 1
+                    o += ch
+                }
+            }
+        }
+        return same * 10 < total ? photo : split
+    }
 }

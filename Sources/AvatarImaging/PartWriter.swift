@@ -71,7 +71,7 @@ final class PartWriter: @unchecked Sendable {
             next += 1
             condition.unlock()
             do {
-                let png = try PNGCodec.encode(grid, rect: parts[n])
+                let png = try PNGCodec.encode(grid, rect: parts[n], compression: .forPart(of: grid, parts[n]))
                 let file: AtomicFile.Staged
                 do {
                     file = try AtomicFile.stage(png, as: names[n], in: dirfd, dirPath: directory)

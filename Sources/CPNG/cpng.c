@@ -208,6 +208,7 @@ int cpng_encode_rows(const uint8_t *pixels, size_t row_stride, uint32_t width, u
     switch (strategy) {
     case CPNG_STRATEGY_RLE: png_set_compression_strategy(png, Z_RLE); break;
     case CPNG_STRATEGY_FILTERED: png_set_compression_strategy(png, Z_FILTERED); break;
+    case CPNG_STRATEGY_HUFFMAN_ONLY: png_set_compression_strategy(png, Z_HUFFMAN_ONLY); break;
     default: break;
     }
     png_set_filter(png, PNG_FILTER_TYPE_BASE, filters);

@@ -30,7 +30,7 @@ enum {
     CPNG_FILTER_AVG = 0x40, CPNG_FILTER_PAETH = 0x80, CPNG_FILTER_ALL = 0xf8
 };
 /// zlib strategies for cpng_encode_rows.
-enum { CPNG_STRATEGY_DEFAULT = 0, CPNG_STRATEGY_FILTERED = 1, CPNG_STRATEGY_RLE = 3 };
+enum { CPNG_STRATEGY_DEFAULT = 0, CPNG_STRATEGY_FILTERED = 1, CPNG_STRATEGY_HUFFMAN_ONLY = 2, CPNG_STRATEGY_RLE = 3 };
 
 /// Like cpng_encode, with the rows `row_stride` bytes apart (so a rectangle
 /// of a larger image encodes without a copy) and the filters and zlib
