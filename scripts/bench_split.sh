@@ -29,10 +29,17 @@ ours_cmd = [binary, "split", grid, f"{work}/ours"]
 im_cmd = [im, grid, "-crop", "2x2@", "+repage", "-fuzz", "4%", "-trim", "+repage", f"{work}/im/OUT_%d.png"]
 os.makedirs(f"{work}/im", exist_ok=True)
 
+cpu = {}
+
 def timed(cmd):
+    """Wall time of one run; adds its CPU time (user + system) to cpu[cmd[0]]."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.monotonic()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    return time.monotonic() - t0
+    wall = time.monotonic() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu.setdefault(cmd[0], []).append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return wall
 
 for cmd in (ours_cmd, im_cmd):  # warm the page cache and the binaries
     timed(cmd)
@@ -48,6 +55,9 @@ print(f"  avatar-spool split  {o * 1000:6.1f} ms (fastest {min(ours) * 1000:.1f}
 print(f"  ImageMagick convert {t * 1000:6.1f} ms (fastest {min(theirs) * 1000:.1f})   {size_t:>9,} bytes in 4 files ({os.path.basename(im)})")
 print(f"  time ratio {o / t:.2f} (target <= 0.33; fastest against fastest {min(ours) / min(theirs):.2f}), "
       f"size ratio {size_o / size_t:.3f} (target <= 1.1)")
+co, ct = statistics.median(cpu[binary]), statistics.median(cpu[im])
+print(f"  CPU time (user + system), median: {co * 1000:.1f} ms against {ct * 1000:.1f} ms, ratio {co / ct:.2f}; "
+      f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 # Peak memory on a 4096x4096 grid, in a child of its own.
 if not os.path.exists(f"{work}/grid4096.png"):
