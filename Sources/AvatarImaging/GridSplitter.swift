@@ -2,7 +2,7 @@
 /// gutter and margin. Order everywhere: top-left, top-right, bottom-left,
 /// bottom-right.
 ///
-/// The geometry (`layout`, `cellRects`, `trimmedRects`) is pure;
+/// The geometry (`layout`, `trimmedRects`) is pure;
 /// `GridSplitter+File.swift` adds decoding, encoding and files.
 public enum GridSplitter {
     /// Smallest grid side: four cells of at least 8 pixels.
@@ -44,17 +44,6 @@ public enum GridSplitter {
             BorderTrim.trimmedRect(of: image, within: $0, tolerance: tolerance, only: layout.borderColours)
         }
         return layout
-    }
-
-    /// The four cells of `image` before trimming (halves of a non-grid).
-    public static func cellRects(of image: PixelImage) -> [PixelRect] {
-        (try? layout(of: image).cells) ?? [
-            PixelRect(x: 0, y: 0, width: image.width / 2, height: image.height / 2),
-            PixelRect(x: image.width / 2, y: 0, width: image.width - image.width / 2, height: image.height / 2),
-            PixelRect(x: 0, y: image.height / 2, width: image.width / 2, height: image.height - image.height / 2),
-            PixelRect(x: image.width / 2, y: image.height / 2, width: image.width - image.width / 2,
-                      height: image.height - image.height / 2),
-        ]
     }
 
     /// The four trimmed parts of `image`.
