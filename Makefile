@@ -3,10 +3,14 @@ SHELL := /bin/bash
 APT_PACKAGES := libcurl4-openssl-dev libpng-dev libsqlite3-dev curl
 # The browser test opens the task and spool pages in headless Chromium.
 TEST_PACKAGES += chromium
+# Imaging: the grid corpus (Tests/imaging/grid_corpus.py) needs numpy; the
+# split benchmark compares with ImageMagick.
+IMAGING_PACKAGES := python3-numpy
+BENCH_PACKAGES := imagemagick
 SWIFT ?= swift
 BIN_RELEASE := .build/release/avatar-spool
 
-.PHONY: deps test-deps build release demo test bench clean
+.PHONY: deps test-deps imaging-deps build release demo test bench clean
 
 # Installs the system packages only when one is missing.
 deps: PACKAGES = $(APT_PACKAGES)
@@ -20,6 +24,10 @@ deps test-deps:
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
+# numpy from apt only when python3 cannot import one already (pyenv, venv).
+imaging-deps:
+	@python3 -c 'import numpy' 2>/dev/null || $(MAKE) --no-print-directory deps APT_PACKAGES="$(IMAGING_PACKAGES)"
+
 build: deps
 	$(SWIFT) build
 
@@ -29,10 +37,11 @@ release: deps
 demo: release
 	bash scripts/demo.sh $(BIN_RELEASE)
 
-test: test-deps
+test: test-deps imaging-deps
 	AVATAR_REQUIRE_BROWSER=1 bash scripts/test.sh
 
-bench: release
+bench: release imaging-deps
+	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(BENCH_PACKAGES)"
 	bash scripts/bench.sh $(BIN_RELEASE)
 
 clean:
