@@ -12,7 +12,7 @@ extension AtomicFile {
 
     /// Writes `bytes` to a `.tmp-` name in the directory open as `dirfd` and fsyncs it.
     /// - Throws: `SystemError` from open, write or fsync; the temp file is removed.
-    public static func stage(_ bytes: [UInt8], as name: String, in dirfd: Int32, dirPath: String = "") throws -> Staged {
+    public static func stage(_ bytes: some ContiguousBytes, as name: String, in dirfd: Int32, dirPath: String = "") throws -> Staged {
         let temp = ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))-\(name)"
         let fd = try Sys.openat(dirfd, temp, O_WRONLY | O_CREAT | O_EXCL)
         do {

@@ -155,6 +155,16 @@ def is_reasoning(model):
     return model.startswith(("gpt-5", "gpt-6")) or (len(model) > 1 and model[0] == "o" and model[1].isdigit())
 
 
+def png_file(width, height, rows):
+    """An 8-bit RGB PNG from filtered scanlines (each row: filter byte 0, then RGB)."""
+    def chunk(kind, data):
+        c = struct.pack(">I", len(data)) + kind + data
+        return c + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff)
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(bytes(rows), 6))
+            + chunk(b"IEND", b""))
+
+
 def make_png(width, height=None):
     """A 2x2 grid as an image model draws one: four noisy gradient cells
     between near-white gutters (step 5 refuses a picture that is not a grid).
@@ -186,12 +196,7 @@ def make_png(width, height=None):
             tables[shift] = bytes(b if b == white else min(255, b + shift) for b in range(256))
         rows += base.translate(tables[shift])
 
-    def chunk(kind, data):
-        c = struct.pack(">I", len(data)) + kind + data
-        return c + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff)
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(bytes(rows), 6))
-            + chunk(b"IEND", b""))
+    return png_file(width, height, rows)
 
 
 def make_portrait(width, height=None):
@@ -213,12 +218,7 @@ def make_portrait(width, height=None):
                 px = (60 + y * 80 // height + n, 90 + y * 60 // height + n, 110 + n)
             rows += bytes(px)
 
-    def chunk(kind, data):
-        c = struct.pack(">I", len(data)) + kind + data
-        return c + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff)
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(bytes(rows), 6))
-            + chunk(b"IEND", b""))
+    return png_file(width, height, rows)
 
 
 # A persona whose text tries to run script in a page, in several scripts.
