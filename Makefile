@@ -6,13 +6,17 @@ TEST_PACKAGES += chromium
 # What `make test` needs to check the service: systemd-analyze (the unit),
 # promtool and node_exporter's textfile collector (the metrics).
 SERVICE_TEST_PACKAGES := systemd prometheus prometheus-node-exporter
+# Imaging: the grid corpus (Tests/imaging/grid_corpus.py) needs numpy; the
+# split benchmark compares with ImageMagick.
+IMAGING_PACKAGES := python3-numpy
+BENCH_PACKAGES := imagemagick
 SWIFT ?= swift
 BIN_RELEASE := .build/release/avatar-spool
 
 PREFIX ?= /usr/local
 MANPAGES := .build/plugins/GenerateManual/outputs/avatar-spool
 
-.PHONY: deps test-deps build release man install uninstall demo test bench clean
+.PHONY: deps test-deps imaging-deps build release man install uninstall demo test bench clean
 
 # Installs the system packages only when one is missing.
 deps: PACKAGES = $(APT_PACKAGES)
@@ -26,6 +30,10 @@ deps test-deps:
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
+# numpy from apt only when python3 cannot import one already (pyenv, venv).
+imaging-deps:
+	@python3 -c 'import numpy' 2>/dev/null || $(MAKE) --no-print-directory deps APT_PACKAGES="$(IMAGING_PACKAGES)"
+
 build: deps
 	$(SWIFT) build
 
@@ -35,7 +43,7 @@ release: deps
 demo: release
 	bash scripts/demo.sh $(BIN_RELEASE)
 
-test: test-deps
+test: test-deps imaging-deps
 	AVATAR_REQUIRE_BROWSER=1 bash scripts/test.sh
 
 # Man pages through swift-argument-parser's manual plugin (one per command).
@@ -49,7 +57,8 @@ install: man
 uninstall:
 	PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" bash scripts/install.sh uninstall
 
-bench: release
+bench: release imaging-deps
+	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(BENCH_PACKAGES)"
 	bash scripts/bench.sh $(BIN_RELEASE)
 
 clean:

@@ -9,6 +9,8 @@
 #     (scripts/bench_gallery.sh).
 #  6. memory: 20,000 data-only tasks through one processor; RSS after 1,000 and
 #     after 20,000 (goal: within 10 % of each other, at most 100 MiB).
+#  7. `avatar-spool split` beside ImageMagick on a photo-like grid: time and
+#     output size ratios, and peak memory on a 4096x4096 grid (scripts/bench_split.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN="${1:-.build/release/avatar-spool}"
@@ -52,3 +54,7 @@ bash scripts/bench_gallery.sh "$BIN" "$WORK"
 echo
 echo "== 6. memory: 20,000 data-only tasks through one processor"
 nice -n 5 python3 scripts/bench_memory.py "$BIN" "$WORK" "${BENCH_MEMORY_TASKS:-20000}"
+
+echo
+echo "== 7. split and trim beside ImageMagick"
+bash scripts/bench_split.sh "$BIN" "$WORK"

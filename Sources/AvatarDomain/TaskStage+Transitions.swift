@@ -1,7 +1,7 @@
 /// Which status folder a task may move to from which (DESIGN.md §2): the one
 /// table every move of a task folder is checked against (`TaskFolder.transition`,
-/// used by the runner, `retry` and the processor's give-up path; the claim
-/// places a task in generating-data/ or failed/).
+/// used by the runner, `retry` and the processor's give-up path, and by the
+/// claim, which places a task in generating-data/ or failed/).
 extension TaskStage {
     public var allowedNext: Set<TaskStage> {
         switch self {

@@ -1,77 +1,101 @@
 /// Splits a 2x2 grid image into its four cells and trims each cell's
-/// near-uniform border. Order everywhere: top-left, top-right, bottom-left,
+/// gutter and margin. Order everywhere: top-left, top-right, bottom-left,
 /// bottom-right.
 ///
-/// The geometry (`cellRects`, `trimmedRects`) is pure; `split` crops, and
-/// `GridSplitter+File.swift` adds the file-level helper.
+/// The geometry (`layout`, `trimmedRects`) is pure;
+/// `GridSplitter+File.swift` adds decoding, encoding and files.
 public enum GridSplitter {
-    /// The four cells of `image` before trimming.
+    /// Smallest grid side: four cells of at least 8 pixels.
+    public static let minSide = 16
+
+    /// Finds the grid's cells and trims them.
     ///
-    /// Finds the horizontal gutter (near-white rows across the full width)
-    /// near the centre, then a vertical gutter in the top and in the bottom
-    /// band separately, falling back to exact halves where none is found.
-    /// Near-white lines left on a cell's inner edges (a gutter wider on one
-    /// side than the other) are stripped, up to a quarter of the cell.
-    public static func cellRects(of image: PixelImage) -> [PixelRect] {
-        let all = image.bounds
-        let h = GridGutters.horizontalGutter(in: image, within: all)
-            ?? (image.height / 2)..<(image.height / 2)
-        let top = PixelRect(x: 0, y: 0, width: image.width, height: h.lowerBound)
-        let bottom = PixelRect(x: 0, y: h.upperBound, width: image.width, height: image.height - h.upperBound)
-        var cells: [PixelRect] = []
-        for (band, isTop) in [(top, true), (bottom, false)] {
-            let v = GridGutters.verticalGutter(in: image, within: band)
-                ?? (band.x + band.width / 2)..<(band.x + band.width / 2)
-            let left = PixelRect(x: band.x, y: band.y, width: v.lowerBound - band.x, height: band.height)
-            let right = PixelRect(x: v.upperBound, y: band.y, width: band.maxX - v.upperBound, height: band.height)
-            cells.append(stripInnerEdges(image, left, rightEdge: true, bottomEdge: isTop))
-            cells.append(stripInnerEdges(image, right, rightEdge: false, bottomEdge: isTop))
+    /// Tries one horizontal cut across the whole grid then a vertical cut in
+    /// each band, and the other way round, and keeps the arrangement with the
+    /// most evidence (gutters over seams over the middle); gutters count only
+    /// where they cross (found in both directions). The trim removes, edge by
+    /// edge, lines of a gutter's or the outer margin's colour (`BorderTrim`),
+    /// never a cell's own background of another colour.
+    /// - Parameter tolerance: per-channel tolerance of the trim.
+    /// - Throws: `ImagingError.notAGrid` when the image is smaller than
+    ///   `minSide`, or when nothing divides it (no gutter, no seam) and its
+    ///   four quarters do not look alike: one picture filling the image.
+    public static func layout(of image: PixelImage, tolerance: Int = BorderTrim.defaultTolerance) throws -> GridLayout {
+        guard image.width >= minSide, image.height >= minSide else {
+            throw ImagingError(.notAGrid, "a \(image.width)x\(image.height) image is too small to be a 2x2 grid "
+                               + "(at least \(minSide)x\(minSide))")
         }
-        return cells
-    }
-
-    /// The four cells of `image`, each trimmed by `BorderTrim` with `tolerance`.
-    public static func trimmedRects(of image: PixelImage, tolerance: Int = BorderTrim.defaultTolerance) -> [PixelRect] {
-        cellRects(of: image).map { BorderTrim.trimmedRect(of: image, within: $0, tolerance: tolerance) }
-    }
-
-    /// The four trimmed cells of `image` as images.
-    public static func split(_ image: PixelImage, tolerance: Int = BorderTrim.defaultTolerance) -> [PixelImage] {
-        trimmedRects(of: image, tolerance: tolerance).map { image.cropped(to: $0) }
-    }
-
-    /// Cuts near-white lines off the sides of `cell` that face the grid's
-    /// centre: the right or left side, and the bottom or top side.
-    static func stripInnerEdges(_ image: PixelImage, _ cell: PixelRect, rightEdge: Bool, bottomEdge: Bool) -> PixelRect {
-        guard !cell.isEmpty else { return cell }
-        var r = cell
-        let maxCols = cell.width / 4, maxRows = cell.height / 4
-        image.pixels.withUnsafeBufferPointer { px in
-            func columnIsWhite(_ x: Int) -> Bool {
-                let need = Int((Double(r.height) * GridGutters.lineShare).rounded(.up))
-                var n = 0
-                for y in r.y..<r.maxY where GridGutters.isNearWhite(px, image.offset(x: x, y: y)) { n += 1 }
-                return n >= need
+        let margin = marginColour(of: image)
+        var best: GridLayout?
+        for order in [GridLayout.Order.rowsFirst, .columnsFirst] {
+            var candidate = arrange(image, order, allowGutters: true, margin: margin)
+            if candidate.cuts.contains(where: { $0.kind == .gutter }) && !candidate.hasGuttersBothWays {
+                candidate = arrange(image, order, allowGutters: false, margin: margin)
             }
-            func rowIsWhite(_ y: Int) -> Bool {
-                let need = Int((Double(r.width) * GridGutters.lineShare).rounded(.up))
-                var n = 0
-                for x in r.x..<r.maxX where GridGutters.isNearWhite(px, image.offset(x: x, y: y)) { n += 1 }
-                return n >= need
-            }
-            var cut = 0
-            while cut < maxCols, columnIsWhite(rightEdge ? r.maxX - 1 : r.x) {
-                if !rightEdge { r.x += 1 }
-                r.width -= 1
-                cut += 1
-            }
-            cut = 0
-            while cut < maxRows, rowIsWhite(bottomEdge ? r.maxY - 1 : r.y) {
-                if !bottomEdge { r.y += 1 }
-                r.height -= 1
-                cut += 1
-            }
+            if best == nil || candidate.evidence > best!.evidence { best = candidate }
+            if candidate.evidence == 6 { break }
         }
-        return r
+        var layout = best!
+        if layout.evidence == 0 && !GridSimilarity.quartersAlike(image, layout.cells) {
+            throw ImagingError(.notAGrid, "not a 2x2 grid: no gutter or seam divides the \(image.width)x\(image.height) "
+                               + "image and its four quarters do not look alike (one picture fills it)")
+        }
+        layout.parts = layout.cells.map {
+            BorderTrim.trimmedRect(of: image, within: $0, tolerance: tolerance, only: layout.borderColours)
+        }
+        return layout
+    }
+
+    /// The four trimmed parts of `image`.
+    /// - Throws: `ImagingError.notAGrid` (see `layout`).
+    public static func trimmedRects(of image: PixelImage, tolerance: Int = BorderTrim.defaultTolerance) throws -> [PixelRect] {
+        try layout(of: image, tolerance: tolerance).parts
+    }
+
+    /// The four trimmed parts of `image` as images.
+    /// - Throws: `ImagingError.notAGrid` (see `layout`).
+    public static func split(_ image: PixelImage, tolerance: Int = BorderTrim.defaultTolerance) throws -> [PixelImage] {
+        try trimmedRects(of: image, tolerance: tolerance).map { image.cropped(to: $0) }
+    }
+
+    static func arrange(_ image: PixelImage, _ order: GridLayout.Order, allowGutters: Bool,
+                        margin: PixelColour?) -> GridLayout {
+        let (mainAxis, bandAxis): (LineProfile.Axis, LineProfile.Axis) =
+            order == .rowsFirst ? (.rows, .columns) : (.columns, .rows)
+        let main = GridGutters.cut(in: image, within: image.bounds, along: mainAxis,
+                                   allowGutters: allowGutters, prefer: margin)
+        let bands: [PixelRect] = order == .rowsFirst
+            ? [PixelRect(x: 0, y: 0, width: image.width, height: main.range.lowerBound),
+               PixelRect(x: 0, y: main.range.upperBound, width: image.width, height: image.height - main.range.upperBound)]
+            : [PixelRect(x: 0, y: 0, width: main.range.lowerBound, height: image.height),
+               PixelRect(x: main.range.upperBound, y: 0, width: image.width - main.range.upperBound, height: image.height)]
+        let cuts = bands.map {
+            GridGutters.cut(in: image, within: $0, along: bandAxis, allowGutters: allowGutters, prefer: margin)
+        }
+        var colours = ([main] + cuts).compactMap(\.colour)
+        if let margin { colours.append(margin) }
+        var unique: [PixelColour] = []
+        for c in colours where !unique.contains(where: { $0.distance(to: c) <= GridGutters.mergeTolerance }) {
+            unique.append(c)
+        }
+        return GridLayout(order: order, main: main, first: cuts[0], second: cuts[1],
+                          size: (image.width, image.height), borderColours: unique)
+    }
+
+    /// The colour of the grid's outer margin: when the four outermost lines
+    /// are flat and of one colour; nil otherwise.
+    static func marginColour(of image: PixelImage) -> PixelColour? {
+        let w = image.width, h = image.height
+        let edges = [
+            LineProfile(image, PixelRect(x: 0, y: 0, width: w, height: 1), .rows),
+            LineProfile(image, PixelRect(x: 0, y: h - 1, width: w, height: 1), .rows),
+            LineProfile(image, PixelRect(x: 0, y: 0, width: 1, height: h), .columns),
+            LineProfile(image, PixelRect(x: w - 1, y: 0, width: 1, height: h), .columns),
+        ]
+        guard edges.allSatisfy({ $0.flat[0] }) else { return nil }
+        let colours = edges.map { $0.means[0] }
+        guard colours.allSatisfy({ $0.distance(to: colours[0]) <= 2 * GridGutters.mergeTolerance }) else { return nil }
+        return PixelColour(r: colours.map(\.r).reduce(0, +) / 4, g: colours.map(\.g).reduce(0, +) / 4,
+                           b: colours.map(\.b).reduce(0, +) / 4, a: colours.map(\.a).reduce(0, +) / 4)
     }
 }

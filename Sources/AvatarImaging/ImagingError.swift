@@ -8,6 +8,10 @@ public struct ImagingError: Error, Sendable, Equatable, CustomStringConvertible 
 
         /// The bytes do not start with the PNG signature.
         public static let notPNG = Code(rawValue: "not_png")
+        /// An animated PNG (APNG): not one still image.
+        public static let animated = Code(rawValue: "animated")
+        /// The image is not a 2x2 grid (one picture filling it, or too small).
+        public static let notAGrid = Code(rawValue: "not_a_grid")
         /// libpng refused the data (truncated, bad CRC, bad header…).
         public static let decodeFailed = Code(rawValue: "decode_failed")
         /// The image has more pixels than allowed (checked before allocating).

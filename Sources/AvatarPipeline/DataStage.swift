@@ -53,7 +53,7 @@ struct DataStage: Sendable {
                     persona = candidate
                     break
                 }
-                if folded.contains(candidate.fullName.lowercased()) { ignored += 1 } else { races += 1 }
+                if folded.contains(PersonaNames.key(candidate.fullName)) { ignored += 1 } else { races += 1 }
             }
             guard let persona else {
                 throw PersonaFailure(persona: n, name: nil, step: "data",
@@ -111,14 +111,14 @@ actor NameRegistry {
     /// The names as generated: what providers get as `avoiding`, and
     /// compare with the names they make.
     private(set) var taken: Set<String> = []
-    /// The same, lowercased: two names differing only in case are one name.
+    /// The same, as `PersonaNames` keys: two names differing only in case or spacing are one name.
     private var folded: Set<String> = []
 
     var snapshot: (taken: Set<String>, folded: Set<String>) { (taken, folded) }
 
     /// Records `name`; false when it was already taken.
     func claim(_ name: String) -> Bool {
-        guard folded.insert(name.lowercased()).inserted else { return false }
+        guard folded.insert(PersonaNames.key(name)).inserted else { return false }
         taken.insert(name)
         return true
     }

@@ -19,13 +19,14 @@ enum ImagingSteps {
 
     /// Step 5: the grid split into four, each trimmed, as PNGs (top-left,
     /// top-right, bottom-left, bottom-right), and, when `thumbSize` > 0, the
-    /// four thumbnails from the same pixels (no second decode).
+    /// four thumbnails from the same pixels (no second decode). A picture that
+    /// is not a grid throws `ImagingError.notAGrid`, which fails the persona at this step.
     static func split(_ png: [UInt8], tolerance: Int, thumbSize: Int = 0) throws -> (images: [[UInt8]], thumbs: [[UInt8]]) {
         let grid = try PNGCodec.decode(png)
-        let parts = GridSplitter.split(grid, tolerance: tolerance)
-        let images = try parts.map { try PNGCodec.encode($0) }
+        let parts = try GridSplitter.layout(of: grid, tolerance: tolerance).parts
+        let images = try parts.map { try PNGCodec.encode(grid, rect: $0, compression: .forPart(of: grid, $0)) }
         // Thumbnails are extras: if one cannot be made here, it is made from the file later.
-        let thumbs = thumbSize > 0 ? ((try? parts.map { try thumbnail($0, longestSide: thumbSize) }) ?? []) : []
+        let thumbs = thumbSize > 0 ? ((try? parts.map { try thumbnail(grid.cropped(to: $0), longestSide: thumbSize) }) ?? []) : []
         return (images, thumbs)
     }
 

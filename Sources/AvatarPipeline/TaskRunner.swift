@@ -19,6 +19,12 @@ public struct TaskRunner: Sendable {
     @discardableResult
     public func run(_ ws: TaskWorkspace, spec: TaskSpec) async throws -> TaskStage? {
         do {
+            if ws.stage != .generatingData,
+               try await TaskSnapshot.read(from: ws, parse: context.parse).personas
+                   .contains(where: { $0.persona == nil && $0.failure == nil }) {
+                // Back from `retry` with data missing: the data stage first.
+                try await ws.transition(to: .generatingData)
+            }
             if ws.stage == .generatingData {
                 let started = ContinuousClock.now
                 try await DataStage(context: context).run(ws, spec: spec)
@@ -27,11 +33,6 @@ public struct TaskRunner: Sendable {
                 await context.onProgress(ws)
             }
             var snapshot = try await TaskSnapshot.read(from: ws, parse: context.parse)
-            if snapshot.personas.contains(where: { $0.persona == nil && $0.failure == nil }) {
-                // Back from `retry` with data missing: the data stage first.
-                try await ws.transition(to: .generatingData)
-                return try await run(ws, spec: spec)
-            }
             if spec.images.enabled && snapshot.personas.contains(where: { $0.state == .inProgress }) {
                 if ws.stage != .generatingImages {
                     try await ws.transition(to: .generatingImages)

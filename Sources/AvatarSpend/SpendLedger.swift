@@ -119,7 +119,7 @@ public final class SpendLedger: Sendable {
     /// Locks, reads (rebuilding a missing or unreadable ledger from the
     /// folders), drops dead reservations, runs `body`, writes if changed.
     func update<T>(_ body: (inout State) throws -> T) throws -> T {
-        if mkdir(directory, 0o770) != 0 && errno != EEXIST { throw SystemError("mkdir", path: directory) }
+        do { try Sys.mkdirat(AT_FDCWD, directory, 0o770) } catch let e as SystemError where e.errno == EEXIST {}
         let lockPath = directory + "/.lock"
         let fd = try Sys.open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o660)
         defer { Sys.close(fd) }

@@ -149,6 +149,8 @@ public struct Claimer: Sendable {
     /// duplicate (same bytes: dropped) or a conflict (kept in failed/ under a new name).
     private func place(_ claim: ClaimFolder, id: String, stage: TaskStage, spec: TaskSpec? = nil,
                        reason: String = "", originalName: String) throws -> ClaimResult {
+        // The one transition table: a claim leaves pending/ for generating-data/ or failed/.
+        guard TaskStage.pending.canMove(to: stage) else { throw TaskTransitionError(taskID: id, from: .pending, to: stage) }
         while true {
             if let existing = layout.locate(id) {
                 let mine = try AtomicFile.read("task.json", in: claim.fd, limit: Int.max)

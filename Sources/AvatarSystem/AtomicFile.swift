@@ -7,17 +7,7 @@ public enum AtomicFile {
     /// Writes `data` as `name` inside the directory open as `dirfd`.
     /// - Throws: `SystemError` from open, write, fsync or rename.
     public static func write(_ data: some ContiguousBytes, to name: String, in dirfd: Int32, dirPath: String = "") throws {
-        let temp = ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))-\(name)"
-        let fd = try Sys.openat(dirfd, temp, O_WRONLY | O_CREAT | O_EXCL)
-        do {
-            try data.withUnsafeBytes { try Sys.writeAll(fd, $0, path: dirPath + "/" + temp) }
-            try Sys.fsync(fd, path: dirPath + "/" + temp)
-            Sys.close(fd)
-        } catch {
-            Sys.close(fd)
-            try? Sys.unlinkat(dirfd, temp)
-            throw error
-        }
+        let temp = try stage(data, as: name, in: dirfd, dirPath: dirPath).temp
         do {
             try Sys.renameat(dirfd, temp, dirfd, name)
         } catch {
@@ -33,21 +23,14 @@ public enum AtomicFile {
     /// per file (step 5 writes four images at once).
     /// - Throws: `SystemError` from open, write, fsync or rename; temp files are removed.
     public static func writeMany(_ files: [(name: String, bytes: [UInt8])], in dirfd: Int32, dirPath: String = "") throws {
-        var temps: [(temp: String, name: String)] = []
-        defer { for t in temps { try? Sys.unlinkat(dirfd, t.temp) } }
-        for file in files {
-            let temp = ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))-\(file.name)"
-            let fd = try Sys.openat(dirfd, temp, O_WRONLY | O_CREAT | O_EXCL)
-            temps.append((temp, file.name))
-            defer { Sys.close(fd) }
-            try file.bytes.withUnsafeBytes { try Sys.writeAll(fd, $0, path: dirPath + "/" + temp) }
-            try Sys.fsync(fd, path: dirPath + "/" + temp)
+        var staged: [Staged] = []
+        do {
+            for file in files { staged.append(try stage(file.bytes, as: file.name, in: dirfd, dirPath: dirPath)) }
+        } catch {
+            discard(staged, in: dirfd)
+            throw error
         }
-        while let t = temps.first {
-            try Sys.renameat(dirfd, t.temp, dirfd, t.name)
-            temps.removeFirst()
-        }
-        try Sys.fsync(dirfd, path: dirPath)
+        try commit(staged, in: dirfd, dirPath: dirPath)
     }
 
     /// Writes `data` to `path` (a file in an existing directory).

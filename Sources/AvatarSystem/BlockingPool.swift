@@ -56,6 +56,13 @@ public final class BlockingPool: @unchecked Sendable {
         }
     }
 
+    /// Runs `job` on one of the pool's threads and returns at once, for a
+    /// caller on a thread that may block (a command's main thread, a pool
+    /// job) and waits for the job itself.
+    public func execute(_ job: @escaping @Sendable () -> Void) {
+        enqueue(job)
+    }
+
     private func enqueue(_ job: @escaping () -> Void) {
         condition.lock()
         queue.append(job)

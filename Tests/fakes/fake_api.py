@@ -36,6 +36,7 @@ Control:
        {"delay_ms": 200}      answer normally after a delay
        {"b64": "!!!"}         image answer with this b64_json
        {"not_png": true}      image answer whose bytes are not a PNG
+       {"portrait": true}     image answer that is one picture filling the image, not a 2x2 grid
        {"truncated": true}    image answer whose Content-Length promises twice
                               the bytes sent; then the connection closes
        {"invalid_json": true} 200 image answer whose JSON is cut mid-way
@@ -154,28 +155,70 @@ def is_reasoning(model):
     return model.startswith(("gpt-5", "gpt-6")) or (len(model) > 1 and model[0] == "o" and model[1].isdigit())
 
 
-def make_png(width, height=None):
-    height = height or width
-    rnd = random.Random(width * 100003 + height)
-    # One noisy row, shifted per line by a byte translation (C speed): a
-    # gradient with noise, never blank, quick even at 3840x2160.
-    base = bytearray()
-    for x in range(width):
-        n = rnd.randrange(24)
-        base += bytes(((x * 255 // width + n) & 255, (128 + n) & 255, (64 + n) & 255))
-    base = bytes(base)
-    rows = bytearray()
-    for y in range(height):
-        shift = y * 255 // height
-        rows.append(0)
-        rows += base.translate(bytes(((b + shift) & 255) for b in range(256)))
-
+def png_file(width, height, rows):
+    """An 8-bit RGB PNG from filtered scanlines (each row: filter byte 0, then RGB)."""
     def chunk(kind, data):
         c = struct.pack(">I", len(data)) + kind + data
         return c + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff)
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(bytes(rows), 6))
             + chunk(b"IEND", b""))
+
+
+def make_png(width, height=None):
+    """A 2x2 grid as an image model draws one: four noisy gradient cells
+    between near-white gutters (step 5 refuses a picture that is not a grid).
+    One noisy row, shifted per line by a byte translation (C speed): quick
+    even at 3840x2160."""
+    height = height or width
+    rnd = random.Random(width * 100003 + height)
+    half_w, half_h = width // 2, height // 2
+    gutter_w, gutter_h = max(1, width // 64), max(1, height // 64)
+    white = 0xf8
+    base = bytearray()
+    for x in range(width):
+        if abs(x - half_w) < gutter_w:
+            base += bytes((white, white, white))
+            continue
+        n = rnd.randrange(24)
+        base += bytes((20 + (x % half_w) * 200 // half_w + n, 64 + n, 128 + n))
+    base = bytes(base)
+    gutter_row = bytes([white]) * (3 * width)
+    tables = {}
+    rows = bytearray()
+    for y in range(height):
+        rows.append(0)
+        if abs(y - half_h) < gutter_h:
+            rows += gutter_row
+            continue
+        shift = (y % half_h) * 100 // half_h
+        if shift not in tables:
+            tables[shift] = bytes(b if b == white else min(255, b + shift) for b in range(256))
+        rows += base.translate(tables[shift])
+
+    return png_file(width, height, rows)
+
+
+def make_portrait(width, height=None):
+    """One face filling the image (a backdrop gradient, a head, shoulders), not
+    a 2x2 grid: what step 5 must refuse rather than cut into four slivers."""
+    height = height or width
+    rnd = random.Random(width * 100003 + height + 1)
+    rows = bytearray()
+    cx, side = width / 2, min(width, height)
+    for y in range(height):
+        rows.append(0)
+        for x in range(width):
+            n = rnd.randrange(6)
+            if ((x - cx) / (side * 0.22)) ** 2 + ((y - height * 0.4) / (side * 0.28)) ** 2 < 1:
+                px = (214 + n, 170 + n, 140 + n)  # the face
+            elif ((x - cx) / (width * 0.45)) ** 2 + ((y - height * 1.1) / (height * 0.42)) ** 2 < 1:
+                px = (40 + n, 70 + n, 120 + n)  # shoulders
+            else:
+                px = (60 + y * 80 // height + n, 90 + y * 60 // height + n, 110 + n)
+            rows += bytes(px)
+
+    return png_file(width, height, rows)
 
 
 # A persona whose text tries to run script in a page, in several scripts.
@@ -547,6 +590,10 @@ class Handler(BaseHTTPRequestHandler):
             b64 = action["b64"]
         elif action.get("not_png"):
             b64 = base64.b64encode(b"GIF89a this is not a png at all").decode()
+        elif action.get("portrait"):
+            side = self.server.state.args.png_size
+            w, h = (side, side) if side else (tuple(int(x) for x in size.split("x")) if size and "x" in size else (1024, 1024))
+            b64 = base64.b64encode(make_portrait(w, h)).decode()
         else:
             # The normal answer is the same every time: encode it once (the
             # fake must not be the bottleneck of a benchmark).

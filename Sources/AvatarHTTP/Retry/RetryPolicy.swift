@@ -20,6 +20,10 @@ public struct RetryPolicy: Sendable {
     public var random: @Sendable (ClosedRange<Double>) -> Double
     /// The current time, for `Retry-After` dates.
     public var now: @Sendable () -> Date
+    /// A client's own rules, asked first: a classification for responses it
+    /// knows better (S3's `SlowDown` or a 200 carrying an error), nil to use
+    /// the status rules above.
+    public var rules: (@Sendable (HTTPResponse) -> Classification?)?
 
     public init(maxAttempts: Int = 6, base: Duration = .milliseconds(500), cap: Duration = .seconds(30),
                 maxServerDelay: Duration = .seconds(120),
@@ -48,6 +52,7 @@ public struct RetryPolicy: Sendable {
 
     /// Success, transient or permanent, for a response.
     public func classify(_ response: HTTPResponse) -> Classification {
+        if let rules, let own = rules(response) { return own }
         switch response.headers["x-should-retry"]?.lowercased() {
         case "true": return (200..<300).contains(response.status) ? .success : .transient
         case "false": return (200..<300).contains(response.status) ? .success : .permanent

@@ -70,7 +70,8 @@ public struct BuiltinPersonaProvider: PersonaProvider {
                          rng: inout SeededRandom, avoiding: Set<String>) -> (String, String) {
         let firsts = gender == .female ? pool.female : pool.male
         let lasts = pool.last
-        func free(_ first: String, _ last: String) -> Bool { !avoiding.contains("\(first) \(last)") }
+        let takenKeys = PersonaNames.keys(avoiding)
+        func free(_ first: String, _ last: String) -> Bool { !takenKeys.contains(PersonaNames.key("\(first) \(last)")) }
 
         for _ in 0..<32 {
             let first = rng.pick(firsts), last = rng.pick(lasts)

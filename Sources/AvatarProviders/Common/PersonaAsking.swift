@@ -17,7 +17,7 @@ enum PersonaAsking {
             let question = PersonaPrompt.persona(for: task, index: index, avoiding: avoiding, problem: problem)
             do {
                 let persona = try await answer(question)
-                if avoiding.contains(persona.fullName) {
+                if PersonaNames.isTaken(persona.fullName, in: avoiding) {
                     throw PersonaJSON.Invalid(reason: "the name \(persona.fullName) is already taken")
                 }
                 return persona

@@ -3,54 +3,49 @@ import AvatarHTTP
 import Logging
 
 extension S3Store {
-    /// Sends `request`, retrying transient failures per `retry` (the HTTP
-    /// layer's `RetryPolicy`: backoff with full jitter, `Retry-After`); returns
-    /// the first response `accept` takes (by default any 2xx).
+    /// Sends `request` through the one retry loop (`RetryingClient`, with
+    /// S3's own rules: `S3Store.retryRules`); returns the response `accept`
+    /// takes (by default any 2xx).
     /// - Throws: `ProviderError` as described on `upload`.
     func send(_ request: HTTPRequest, operation: String, key: String?,
               accept: (Int) -> Bool = { (200..<300).contains($0) }) async throws -> HTTPResponse {
         let target = key.map { "\(settings.bucket)/\($0)" } ?? settings.bucket
-        var attempt = 0
-        while true {
-            attempt += 1
-            var failure: ProviderError
-            var decision: RetryPolicy.Decision
-            do {
-                let response = try await transport.send(request)
-                let parsed = S3XML.error(in: response.bodyText)
-                // CompleteMultipartUpload may fail after its 200 header: the body says so.
-                let failedLate = operation == "CompleteMultipartUpload" && parsed != nil
-                if accept(response.status) && !failedLate { return response }
-                failure = self.failure(operation, target: target, status: response.status, parsed: parsed)
-                if Self.isTransientS3Code(parsed?.code) {
-                    decision = attempt < retry.maxAttempts ? .retry(after: retry.delay(attempt: attempt, response: response)) : .finish
-                } else if failedLate || retry.classify(response) != .transient {
-                    throw failure
-                } else {
-                    decision = retry.decide(attempt: attempt, response: response)
-                }
-            } catch let error as HTTPTransportError {
-                failure = self.failure(operation, target: target, transport: error, attempts: attempt)
-                guard retry.classify(error) == .transient else { throw failure }
-                decision = retry.decide(attempt: attempt, response: nil, error: error)
-            }
-            guard case .retry(let delay) = decision else {
-                failure.message += " (after \(attempt) attempts)"
-                throw failure
-            }
-            logger.warning("S3 \(operation) failed, retrying", metadata: [
-                "target": "\(target)", "attempt": "\(attempt)", "delay": "\(delay)", "error": "\(failure)",
-            ])
-            do {
-                try await Task.sleep(for: delay)
-            } catch {
-                throw ProviderError(.transport, provider: name, message: "\(operation) \(target): cancelled")
-            }
+        var policy = retry
+        policy.rules = Self.retryRules
+        var logger = self.logger
+        logger[metadataKey: "s3"] = "\(operation) \(target)"
+        let client = RetryingClient(transport: transport, policy: policy, name: "s3", logger: logger)
+        let response: HTTPResponse
+        do {
+            response = try await client.send(request)
+        } catch let error as HTTPTransportError {
+            var failure = self.failure(operation, target: target, transport: error, attempts: policy.maxAttempts)
+            if policy.classify(error) == .transient { failure.message += " (after \(policy.maxAttempts) attempts)" }
+            throw failure
+        } catch is CancellationError {
+            throw ProviderError(.transport, provider: name, message: "\(operation) \(target): cancelled")
         }
+        let parsed = S3XML.error(in: response.bodyText)
+        // CompleteMultipartUpload may fail after its 200 header: the body says so.
+        let failedLate = operation == "CompleteMultipartUpload" && parsed != nil
+        if accept(response.status) && !failedLate { return response }
+        var failure = self.failure(operation, target: target, status: response.status, parsed: parsed)
+        // The loop hands back a transient answer only when its attempts ran out.
+        if policy.classify(response) == .transient { failure.message += " (after \(policy.maxAttempts) attempts)" }
+        throw failure
     }
 
-    /// S3 codes worth another attempt whatever their status: `SlowDown`,
-    /// `InternalError`, and `RequestTimeout` (a 400: the connection idled).
+    /// S3's rules for the retry loop: its codes worth another attempt whatever
+    /// their status (`SlowDown`, `InternalError`, `RequestTimeout`: a 400 when
+    /// the connection idled, `ServiceUnavailable`), and a 2xx whose body is an
+    /// error (CompleteMultipartUpload) final unless its code is one of those.
+    static let retryRules: @Sendable (HTTPResponse) -> RetryPolicy.Classification? = { response in
+        guard let code = S3XML.error(in: response.bodyText)?.code else { return nil }
+        if isTransientS3Code(code) { return .transient }
+        return (200..<300).contains(response.status) ? .permanent : nil
+    }
+
+    /// S3 codes worth another attempt whatever their status.
     static func isTransientS3Code(_ code: String?) -> Bool {
         ["SlowDown", "InternalError", "RequestTimeout", "ServiceUnavailable"].contains(code ?? "")
     }

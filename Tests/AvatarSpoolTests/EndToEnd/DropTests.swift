@@ -56,10 +56,13 @@ extension EndToEnd {
                 WHERE task_id = (SELECT id FROM generation_tasks WHERE task_id = '\(id)');
                 """
             var rows: [[String: String]] = []
-            try await waitUntil("the index to hold \(count) rows for \(id)", timeout: 20, context: { "\(rows)" }) {
+            // Step 7 writes each persona's row as it finishes; the task's row follows the final rename.
+            try await waitUntil("the index to hold \(count) rows for \(id), completed", timeout: 20, context: { "\(rows)" }) {
                 let index = try SpoolIndex(path: spool.indexPath)
                 rows = try await index.query(sql)
+                let task = try await index.query("SELECT status FROM generation_tasks WHERE task_id = ?", [id])
                 return rows.count == count && rows.allSatisfy { $0["image_1_url"] != "NULL" }
+                    && task.first?["status"] == "completed"
             }
             #expect(Set(rows.map { "\($0["firstname"]!) \($0["lastname"]!)" }) == Set(names.values))
             for row in rows {

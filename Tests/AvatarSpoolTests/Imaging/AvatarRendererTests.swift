@@ -52,7 +52,7 @@ import Testing
         for (n, persona) in [Self.ada, Self.kofi].enumerated() {
             let size = n == 0 ? ImageSize(width: 512, height: 512) : ImageSize(width: 384, height: 320)
             let grid = renderer.grid(persona: persona, seed: UInt64(n) &+ 99, size: size)
-            let cells = GridSplitter.split(grid)
+            let cells = try GridSplitter.split(grid)
             #expect(cells.count == 4)
             for cell in cells {
                 #expect(cell.width > size.width * 2 / 5 && cell.height > size.height * 2 / 5)
@@ -101,7 +101,7 @@ import Testing
             if i < 3 {
                 let grid = renderer.grid(persona: p, seed: seed, size: s)
                 try Data(PNGCodec.encode(grid)).write(to: URL(fileURLWithPath: "\(dir)/grid_\(i).png"))
-                for (k, cell) in GridSplitter.split(grid).enumerated() {
+                for (k, cell) in try GridSplitter.split(grid).enumerated() {
                     try Data(PNGCodec.encode(cell)).write(to: URL(fileURLWithPath: "\(dir)/grid_\(i)_cell\(k).png"))
                 }
             }

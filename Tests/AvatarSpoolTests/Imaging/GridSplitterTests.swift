@@ -1,3 +1,4 @@
+import AvatarSystem
 import Foundation
 import Testing
 @testable import AvatarImaging
@@ -62,47 +63,90 @@ import Testing
     }
 
     @Test("uneven, off-centre gutters are found and the four cells come out exactly")
-    func unevenGutters() {
+    func unevenGutters() throws {
         let (image, cells) = ImagingGridSplitterTests.syntheticGrid()
-        #expect(GridGutters.horizontalGutter(in: image, within: image.bounds) == 160..<191)
-        #expect(GridSplitter.cellRects(of: image) == cells)
-        #expect(GridSplitter.trimmedRects(of: image) == cells)
+        let layout = try GridSplitter.layout(of: image)
+        #expect(layout.cuts[0].kind == .gutter && layout.cuts[0].range == 160..<191)
+        #expect(layout.cells == cells)
+        #expect(layout.parts == cells)
     }
 
-    @Test("a gutter wider on one side is stripped from the cell edges too")
-    func unevenHorizontalGutter() {
+    @Test("a gutter wider on one side is trimmed from the cell's edge too")
+    func unevenHorizontalGutter() throws {
         var (image, cells) = ImagingGridSplitterTests.syntheticGrid()
         // Make the top-left cell end 9 rows higher: its gutter is wider there.
         for y in 151..<160 { for x in 0..<180 { image.pixels.replaceSubrange(image.offset(x: x, y: y)..<image.offset(x: x, y: y) + 3, with: [247, 249, 246]) } }
         cells[0].height = 151
-        #expect(GridSplitter.cellRects(of: image) == cells)
+        let layout = try GridSplitter.layout(of: image)
+        #expect(layout.parts == cells, "\(layout.summary)")
     }
 
-    @Test("with no gutter, the grid is split at exact halves")
-    func noGutter() {
-        let image = ImagingTestUtils.pattern(width: 101, height: 80)
-        #expect(GridSplitter.cellRects(of: image) == [
-            PixelRect(x: 0, y: 0, width: 50, height: 40), PixelRect(x: 50, y: 0, width: 51, height: 40),
-            PixelRect(x: 0, y: 40, width: 50, height: 40), PixelRect(x: 50, y: 40, width: 51, height: 40),
+    @Test("four alike cells with no gutter and no seam are split at exact halves")
+    func noGutter() throws {
+        // One smooth picture repeated in each quarter: nothing jumps at the joins.
+        var image = PixelImage(width: 102, height: 80, fill: (0, 0, 0))
+        for y in 0..<80 {
+            for x in 0..<102 {
+                let u = x % 51, v = y % 40
+                let o = image.offset(x: x, y: y)
+                image.pixels[o] = UInt8(60 + abs(u - 25) * 2)
+                image.pixels[o + 1] = UInt8(60 + abs(v - 20) * 3)
+                image.pixels[o + 2] = UInt8(90 + (u + v) % 7)
+            }
+        }
+        let layout = try GridSplitter.layout(of: image)
+        #expect(layout.cuts.allSatisfy { $0.kind == .middle })
+        #expect(layout.parts == [
+            PixelRect(x: 0, y: 0, width: 51, height: 40), PixelRect(x: 51, y: 0, width: 51, height: 40),
+            PixelRect(x: 0, y: 40, width: 51, height: 40), PixelRect(x: 51, y: 40, width: 51, height: 40),
         ])
     }
 
+    @Test("the trim judges each edge by its own colour: a dark corner does not stop a white margin being cut")
+    func perEdgeColour() throws {
+        // A dark top-left corner (what a rotated photo leaves), content, and a
+        // white band on the right and bottom: the bottom-right part.
+        var image = PixelImage(width: 120, height: 100, fill: (248, 248, 248))
+        let cell = PixelRect(x: 0, y: 0, width: 85, height: 65)
+        ImagingTestUtils.paintContent(&image, cell)
+        for y in 0..<12 { for x in 0..<(12 - y) { image.pixels.replaceSubrange(image.offset(x: x, y: y)..<image.offset(x: x, y: y) + 3, with: [15, 15, 18]) } }
+        #expect(BorderTrim.trimmedRect(of: image, within: image.bounds) == cell)
+        // Restricted to other colours, nothing is cut.
+        #expect(BorderTrim.trimmedRect(of: image, within: image.bounds, only: [PixelColour(r: 0, g: 0, b: 0)]) == image.bounds)
+    }
+
+    @Test("images too small to hold four cells are refused as not a grid, not encoded empty")
+    func tooSmall() {
+        for side in [1, 2, 15] {
+            let error = #expect(throws: ImagingError.self) {
+                try GridSplitter.layout(of: PixelImage(width: side, height: side, fill: (10, 200, 30)))
+            }
+            #expect(error?.code == .notAGrid)
+            #expect(error?.message.contains("\(side)x\(side) image is too small") == true)
+        }
+    }
+
     @Test("splitFile writes image_0…image_3 with the trimmed cells")
-    func splitFile() throws {
+    func splitFile() async throws {
         let (image, cells) = ImagingGridSplitterTests.syntheticGrid()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("imaging-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let gridPath = dir + "/grid.png"
         try Data(PNGCodec.encode(image)).write(to: URL(fileURLWithPath: gridPath))
-        let paths = try GridSplitter.splitFile(gridPath: gridPath, outputDirectory: dir, tolerance: 10)
+        // splitFile blocks: off the cooperative pool.
+        let paths = try await BlockingPool.shared.run {
+            try GridSplitter.splitFile(gridPath: gridPath, outputDirectory: dir, tolerance: 10).paths
+        }
         #expect(paths == (0..<4).map { dir + "/image_\($0).png" })
         for (path, cell) in zip(paths, cells) {
             let piece = try PNGCodec.decode(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
             #expect(piece == image.cropped(to: cell))
         }
-        #expect(throws: ImagingError.self) {
-            try GridSplitter.splitFile(gridPath: dir + "/missing.png", outputDirectory: dir, tolerance: 10)
+        await #expect(throws: ImagingError.self) {
+            try await BlockingPool.shared.run {
+                _ = try GridSplitter.splitFile(gridPath: dir + "/missing.png", outputDirectory: dir, tolerance: 10)
+            }
         }
     }
 }

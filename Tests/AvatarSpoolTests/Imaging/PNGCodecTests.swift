@@ -70,6 +70,25 @@ import Testing
         #expect(try PNGCodec.decode(png, maxPixels: 10_000).width == 100)
     }
 
+    @Test("a part whose pixels never repeat is encoded as a photo (Huffman), flat colour with RLE; both decode back exactly")
+    func compressionChoice() throws {
+        var noise = PixelImage(width: 64, height: 64, fill: (0, 0, 0))
+        var state: UInt32 = 7
+        for i in noise.pixels.indices {
+            state = state &* 1_664_525 &+ 1_013_904_223
+            noise.pixels[i] = UInt8(truncatingIfNeeded: state >> 24)
+        }
+        var flat = PixelImage(width: 64, height: 64, fill: (250, 250, 250))
+        ImagingTestUtils.paintContent(&flat, PixelRect(x: 10, y: 10, width: 20, height: 20))
+        #expect(PNGCompression.forPart(of: noise, noise.bounds) == .photo)
+        #expect(PNGCompression.forPart(of: flat, flat.bounds) == .split)
+        let part = PixelRect(x: 3, y: 5, width: 40, height: 33)
+        for image in [noise, flat] {
+            let png = try PNGCodec.encode(image, rect: part, compression: .forPart(of: image, part))
+            #expect(try PNGCodec.decode(png) == image.cropped(to: part))
+        }
+    }
+
     private func crc32(_ bytes: [UInt8]) -> UInt32 {
         var crc: UInt32 = 0xffff_ffff
         for b in bytes {
