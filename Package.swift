@@ -64,7 +64,7 @@ let package = Package(
         // pages, contact sheets and export tables: what a person looks at
         .target(name: "AvatarPages", dependencies: ["AvatarDomain", "AvatarImaging"], swiftSettings: strict),
         .target(name: "AvatarProviders", dependencies: [
-            "AvatarDomain", "AvatarImaging", "AvatarHTTP", "AvatarSpend", .product(name: "Logging", package: "swift-log"),
+            "AvatarDomain", "AvatarImaging", "AvatarHTTP", "AvatarSpend", "AvatarConfig", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
 
         // floor 4: running as a service: sd_notify and the watchdog, metrics,

@@ -25,14 +25,15 @@ public struct ProcessorSettings: Sendable {
     public var thumbSize: Int
 
     public init(_ s: Settings) throws {
-        spool = s["AVATAR_SPOOL_DIR"] ?? "./spool"
-        workerInterval = try s.double("WORKER_INTERVAL", default: 30, range: 0.1...86400)
-        dataConcurrency = try s.int("MULTITHREAD_FLOWISE", default: 5, range: 1...256)
-        imageConcurrency = try s.int("IMAGE_CONCURRENCY", default: 4, range: 1...256)
-        taskConcurrency = try s.int("TASK_CONCURRENCY", default: 4, range: 1...256)
-        settleSeconds = try s.double("AVATAR_SETTLE_SECONDS", default: 5, range: 0...3600)
-        grace = try s.double("AVATAR_GRACE", default: 20, range: 0...3600)
-        let rawUmask = s["AVATAR_UMASK"] ?? "027"
+        // Defaults and ranges come from SettingsCatalog, the one table of variables.
+        spool = s["AVATAR_SPOOL_DIR"] ?? SettingsCatalog.spec("AVATAR_SPOOL_DIR")!.defaultValue!
+        workerInterval = try s.number("WORKER_INTERVAL")!
+        dataConcurrency = try s.int("MULTITHREAD_FLOWISE")!
+        imageConcurrency = try s.int("IMAGE_CONCURRENCY")!
+        taskConcurrency = try s.int("TASK_CONCURRENCY")!
+        settleSeconds = try s.number("AVATAR_SETTLE_SECONDS")!
+        grace = try s.number("AVATAR_GRACE")!
+        let rawUmask = s["AVATAR_UMASK"] ?? SettingsCatalog.spec("AVATAR_UMASK")!.defaultValue!
         guard let mask = UInt32(rawUmask, radix: 8), mask <= 0o777 else {
             throw SettingsError(variable: "AVATAR_UMASK", message: "must be an octal mask such as 027, got '\(rawUmask)'")
         }
@@ -50,8 +51,8 @@ public struct ProcessorSettings: Sendable {
         guard ["builtin", "openai"].contains(imageProvider) else {
             throw SettingsError(variable: "AVATAR_IMAGE_PROVIDER", message: "must be builtin or openai, got '\(imageProvider)'")
         }
-        keyPrefix = s["S3_KEY_PREFIX"] ?? "avatars"
-        trimTolerance = try s.int("AVATAR_TRIM_TOLERANCE", default: 10, range: 0...255)
-        thumbSize = try s.int("AVATAR_THUMB_SIZE", default: 256, range: 0...2048)
+        keyPrefix = s["S3_KEY_PREFIX"] ?? SettingsCatalog.spec("S3_KEY_PREFIX")!.defaultValue!
+        trimTolerance = try s.int("AVATAR_TRIM_TOLERANCE")!
+        thumbSize = try s.int("AVATAR_THUMB_SIZE")!
     }
 }

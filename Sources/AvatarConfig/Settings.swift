@@ -44,6 +44,7 @@ public struct Settings: Sendable {
 
     /// Names whose values must never be shown.
     public static func isSecret(_ name: String) -> Bool {
+        if SettingsCatalog.spec(name)?.secret == true { return true }
         let n = name.uppercased()
         return n.contains("KEY") || n.contains("SECRET") || n.contains("TOKEN") || n.contains("PASSWORD")
     }
@@ -73,5 +74,5 @@ public struct SettingsError: Error, CustomStringConvertible, Sendable {
         self.message = message
     }
 
-    public var description: String { variable.isEmpty ? message : "\(variable) \(message)" }
+    public var description: String { variable.isEmpty || message.contains(variable) ? message : "\(variable) \(message)" }
 }

@@ -21,8 +21,8 @@ public struct ServiceSettings: Sendable {
     /// - Throws: `SettingsError` naming the variable: a metrics file in a
     ///   missing or read-only folder, a hook that is not an absolute path, …
     public init(_ s: Settings) throws {
-        watchdogHorizon = try s.double("AVATAR_WATCHDOG_HORIZON", default: 900, range: 1...86400)
-        stallSeconds = try s.double("AVATAR_STALL_SECONDS", default: 3600, range: 1...(86400 * 30))
+        watchdogHorizon = try s.number("AVATAR_WATCHDOG_HORIZON")!
+        stallSeconds = try s.number("AVATAR_STALL_SECONDS")!
         let format = (s["AVATAR_LOG_FORMAT"] ?? "text").lowercased()
         guard let parsed = LogFormat(rawValue: format) else {
             throw SettingsError(variable: "AVATAR_LOG_FORMAT", message: "must be text or json, got '\(format)'")
@@ -41,7 +41,7 @@ public struct ServiceSettings: Sendable {
         if let program = onFinish, !program.hasPrefix("/") {
             throw SettingsError(variable: "AVATAR_ON_FINISH", message: "must be an absolute path (it runs without a shell), got '\(program)'")
         }
-        hookTimeout = try s.double("AVATAR_HOOK_TIMEOUT", default: 60, range: 0.1...86400)
+        hookTimeout = try s.number("AVATAR_HOOK_TIMEOUT")!
         webhookURL = s["AVATAR_WEBHOOK_URL"]
         if let url = webhookURL, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
             throw SettingsError(variable: "AVATAR_WEBHOOK_URL", message: "must be an http:// or https:// URL, got '\(url)'")

@@ -20,14 +20,8 @@ public struct Doctor: Sendable {
     public var lines: [Line]
     public var ok: Bool { lines.allSatisfy(\.ok) }
 
-    /// Variables worth showing even when unset.
-    static let known = [
-        "AVATAR_SPOOL_DIR", "AVATAR_DATA_PROVIDER", "AVATAR_IMAGE_PROVIDER", "WORKER_INTERVAL",
-        "MULTITHREAD_FLOWISE", "IMAGE_CONCURRENCY", "TASK_CONCURRENCY", "FLOWISE_URL", "FLOWISE_API_KEY",
-        "OPENAI_BASE_URL", "OPENAI_API_KEY", "OPENAI_CHAT_MODEL", "OPENAI_IMAGE_MODEL", "OPENAI_EDIT_MODEL",
-        "OPENAI_IMAGE_QUALITY", "OPENAI_IMAGE_COMPLEXITY", "S3_ENDPOINT",
-        "S3_ACCESS_KEY", "S3_SECRET_KEY", "S3_BUCKET_NAME", "S3_REGION", "S3_PUBLIC_URL",
-    ]
+    /// Variables worth showing even when unset: the catalog's, less test switches.
+    static var known: [String] { SettingsCatalog.all.filter { $0.readBy != "test" }.map(\.name) }
 
     public static func check(_ values: Settings) async -> Doctor {
         var config: [(String, String)] = []

@@ -55,7 +55,8 @@ public struct Services: Sendable {
         do {
             chosen = try ProviderFactory(settings: settings, values: values, logger: logger).make(layout: layout)
         } catch let error as ProviderError {
-            throw SettingsError(variable: "", message: error.message)
+            // A provider's or store's configuration error names its variable in the message.
+            throw SettingsError(variable: SettingsCatalog.variable(namedIn: error.message) ?? "", message: error.message)
         } catch let error as SettingsError {
             throw error
         } catch {

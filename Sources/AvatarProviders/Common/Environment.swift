@@ -1,3 +1,4 @@
+import AvatarConfig
 import AvatarDomain
 import AvatarHTTP
 
@@ -21,13 +22,15 @@ struct EnvironmentReader {
         return value
     }
 
-    func int(_ name: String, default value: Int?, range: ClosedRange<Int> = 1...1_000_000) throws -> Int? {
-        guard let text = string(name) else { return value }
-        guard let number = Int(text), range.contains(number) else {
-            throw ProviderError(.configuration, provider: "config",
-                                message: "\(name)=\(text) is not a whole number in \(range.lowerBound)...\(range.upperBound)")
+    /// A whole number, with the default and range of `SettingsCatalog` (the
+    /// one table of variables); nil when unset and it has no default.
+    func int(_ name: String) throws -> Int? {
+        do {
+            return try Settings(environment).int(name)
+        } catch let error as SettingsError {
+            let text = environment[name].map { "\(name)=\($0)" } ?? name
+            throw ProviderError(.configuration, provider: "config", message: "\(text) is not valid: \(error.message)")
         }
-        return number
     }
 
     func url(_ name: String, default value: String? = nil) throws -> String {
@@ -41,10 +44,8 @@ struct EnvironmentReader {
 
     /// AVATAR_RETRY_MAX_ATTEMPTS, AVATAR_RETRY_BASE_MS, AVATAR_RETRY_CAP_MS.
     func retryPolicy() throws -> RetryPolicy {
-        RetryPolicy(maxAttempts: try int("AVATAR_RETRY_MAX_ATTEMPTS", default: 6, range: 1...20)!,
-                    base: .milliseconds(try int("AVATAR_RETRY_BASE_MS", default: 500, range: 1...60_000)!),
-                    cap: .milliseconds(try int("AVATAR_RETRY_CAP_MS", default: 30_000, range: 1...600_000)!))
+        RetryPolicy(maxAttempts: try int("AVATAR_RETRY_MAX_ATTEMPTS")!,
+                    base: .milliseconds(try int("AVATAR_RETRY_BASE_MS")!),
+                    cap: .milliseconds(try int("AVATAR_RETRY_CAP_MS")!))
     }
 }
-
-import Foundation

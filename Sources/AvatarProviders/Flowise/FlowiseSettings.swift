@@ -36,9 +36,9 @@ public struct FlowiseSettings: Sendable {
         _ = try env.required("FLOWISE_URL", "the full prediction URL, e.g. http://localhost:3000/api/v1/prediction/<chatflow-id>")
         self.init(url: try env.url("FLOWISE_URL"),
                   apiKey: env.string("FLOWISE_API_KEY"),
-                  maxConcurrent: try env.int("MULTITHREAD_FLOWISE", default: 5, range: 1...256)!,
-                  requestsPerMinute: try env.int("FLOWISE_REQUESTS_PER_MINUTE", default: nil),
-                  timeout: Double(try env.int("FLOWISE_TIMEOUT_SECONDS", default: 120, range: 1...3600)!),
+                  maxConcurrent: try env.int("MULTITHREAD_FLOWISE")!,
+                  requestsPerMinute: try env.int("FLOWISE_REQUESTS_PER_MINUTE"),
+                  timeout: Double(try env.int("FLOWISE_TIMEOUT_SECONDS")!),
                   retry: try env.retryPolicy())
     }
 

@@ -92,12 +92,12 @@ public struct OpenAISettings: Sendable {
                   editModel: env.string("OPENAI_EDIT_MODEL"),
                   imageQuality: env.string("OPENAI_IMAGE_QUALITY"),
                   imageComplexity: env.string("OPENAI_IMAGE_COMPLEXITY"),
-                  chatConcurrency: try env.int("MULTITHREAD_FLOWISE", default: 5, range: 1...256)!,
-                  imageConcurrency: try env.int("IMAGE_CONCURRENCY", default: 4, range: 1...256)!,
-                  requestsPerMinute: try env.int("OPENAI_REQUESTS_PER_MINUTE", default: nil),
-                  imagesPerMinute: try env.int("OPENAI_IMAGES_PER_MINUTE", default: nil),
-                  chatTimeout: Double(try env.int("OPENAI_CHAT_TIMEOUT_SECONDS", default: 120, range: 1...3600)!),
-                  imageTimeout: Double(try env.int("OPENAI_IMAGE_TIMEOUT_SECONDS", default: 300, range: 180...3600)!),
+                  chatConcurrency: try env.int("MULTITHREAD_FLOWISE")!,
+                  imageConcurrency: try env.int("IMAGE_CONCURRENCY")!,
+                  requestsPerMinute: try env.int("OPENAI_REQUESTS_PER_MINUTE"),
+                  imagesPerMinute: try env.int("OPENAI_IMAGES_PER_MINUTE"),
+                  chatTimeout: Double(try env.int("OPENAI_CHAT_TIMEOUT_SECONDS")!),
+                  imageTimeout: Double(try env.int("OPENAI_IMAGE_TIMEOUT_SECONDS")!),
                   retry: try env.retryPolicy())
         if use == .images { try checkImageModels() }
     }
