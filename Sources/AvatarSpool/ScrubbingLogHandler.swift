@@ -9,14 +9,14 @@ import Logging
 /// remote echoes one back.
 public struct ScrubbingLogHandler: LogHandler {
     private var inner: StreamLogHandler
-    private let secrets: [String]
+    private let masker: SecretMasker
     /// One JSON object per line (AVATAR_LOG_FORMAT=json) instead of text.
     private let json: Bool
     private let label: String
 
     public init(label: String, secrets: [String], json: Bool = false) {
         inner = StreamLogHandler.standardError(label: label)
-        self.secrets = secrets.filter { $0.count >= 4 }.sorted { $0.count > $1.count }
+        masker = SecretMasker(secrets)
         self.json = json
         self.label = label
     }
@@ -57,11 +57,7 @@ public struct ScrubbingLogHandler: LogHandler {
         inner.log(event: scrubbed)
     }
 
-    private func scrub(_ text: String) -> String {
-        var text = Settings.maskURLs(in: text)
-        for secret in secrets { text = text.replacingAll(secret, with: "***") }
-        return text
-    }
+    private func scrub(_ text: String) -> String { masker.mask(text) }
 }
 
 extension String {

@@ -87,8 +87,8 @@ public struct Services: Sendable {
                 await spoolPage.changed()
             },
             onFinish: { ws, snapshot, manifest in await taskPage.write(ws, snapshot: snapshot, manifest: manifest) },
-            redact: { [secrets = values.secretValues] text in
-                secrets.reduce(Settings.maskURLs(in: text)) { $0.replacingAll($1, with: "***") }
+            redact: { [masker = SecretMasker(values.secretValues)] text in
+                masker.mask(text)
             },
             digest: { path in try await FileDigest.compute(path: path, partSize: nil).sha256Hex },
             logger: logger)

@@ -1,4 +1,5 @@
 import AvatarDomain
+import AvatarConfig
 import AvatarHTTP
 import Logging
 
@@ -74,7 +75,7 @@ extension S3Store {
 
     /// The secret never leaves in a message, whatever a server echoes.
     func scrub(_ message: String) -> String {
-        settings.secretKey.isEmpty ? message : message.replacingAll(settings.secretKey, "***")
+        SecretMasker([settings.secretKey]).mask(message)
     }
 
     /// HEAD answers have no body: name the status like S3 would.

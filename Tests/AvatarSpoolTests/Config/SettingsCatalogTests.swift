@@ -67,4 +67,12 @@ struct SettingsCatalogTests {
             #expect(error.description.contains("FLOWISE_TIMEOUT_SECONDS=soon"))
         }
     }
+
+    @Test("one masking function: URL credentials, then secrets longest first (a secret inside another is masked whole)")
+    func masking() {
+        let masker = SecretMasker(["sk-abcd", "sk-abcd-efgh-long", "ab"])
+        #expect(masker.mask("key sk-abcd-efgh-long and sk-abcd") == "key *** and ***")
+        #expect(masker.mask("http://admin:pw1234@host/v1") == "http://***@host/v1")
+        #expect(masker.mask("ab stays") == "ab stays")
+    }
 }
