@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "AvatarConfig", dependencies: ["AvatarSystem"], swiftSettings: strict),
 
         // floor 2: what the pipeline needs, as protocols
-        .target(name: "AvatarDomain", dependencies: ["AvatarTask", "AvatarSystem"], swiftSettings: strict),
+        .target(name: "AvatarDomain", dependencies: ["AvatarTask"], swiftSettings: strict),
 
         // floor 2: prices, estimates, the spend ledger
         .target(name: "AvatarSpend", dependencies: [
@@ -59,12 +59,13 @@ let package = Package(
             "AvatarSystem", .product(name: "GRDB", package: "GRDB.swift"),
         ], swiftSettings: strict),
         .target(name: "AvatarPipeline", dependencies: [
-            "AvatarDomain", "AvatarImaging", "AvatarSystem", .product(name: "Logging", package: "swift-log"),
+            "AvatarDomain", "AvatarTask", "AvatarImaging", "AvatarSystem", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         // pages, contact sheets and export tables: what a person looks at
         .target(name: "AvatarPages", dependencies: ["AvatarDomain", "AvatarImaging"], swiftSettings: strict),
         .target(name: "AvatarProviders", dependencies: [
-            "AvatarDomain", "AvatarImaging", "AvatarHTTP", "AvatarSpend", "AvatarConfig", .product(name: "Logging", package: "swift-log"),
+            "AvatarDomain", "AvatarTask", "AvatarSystem", "AvatarImaging", "AvatarHTTP", "AvatarSpend", "AvatarConfig",
+            .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
 
         // floor 4: running as a service: sd_notify and the watchdog, metrics,
@@ -78,6 +79,7 @@ let package = Package(
 
         // floor 5: the composition root
         .target(name: "AvatarSpool", dependencies: [
+            "AvatarSystem", "AvatarTask", "AvatarDomain", "AvatarHTTP", "AvatarImaging",
             "AvatarConfig", "AvatarSpoolEngine", "AvatarStorage", "AvatarIndex", "AvatarSpend",
             "AvatarPipeline", "AvatarProviders", "AvatarPages", "AvatarService", .product(name: "Logging", package: "swift-log"),
             .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -85,13 +87,15 @@ let package = Package(
 
         // the command line, thin
         .executableTarget(name: "avatar-spool", dependencies: [
-            "AvatarSpool", "AvatarService", "AvatarSpend", "AvatarTask", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "AvatarSpool", "AvatarService", "AvatarSpend", "AvatarTask", "AvatarConfig", "AvatarImaging", "AvatarSystem",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
 
         .testTarget(name: "AvatarSpoolTests", dependencies: [
             "AvatarSpool", "AvatarTask", "AvatarImaging", "AvatarHTTP", "AvatarSystem",
             "AvatarIndex", "AvatarPipeline", "AvatarCrypto", "AvatarService",
-            "AvatarSpend", "AvatarProviders", "AvatarDomain", "AvatarPages",
+            "AvatarSpend", "AvatarProviders", "AvatarDomain", "AvatarPages", "AvatarConfig", "AvatarSpoolEngine",
+            "AvatarStorage",
         ], resources: [.copy("Fixtures")], swiftSettings: strict),
     ]
 )

@@ -1,3 +1,4 @@
+import AvatarSystem
 import AvatarDomain
 import Foundation
 
@@ -5,9 +6,7 @@ import Foundation
 /// final newline, so diffs and `cat` read well.
 enum JSONFiles {
     static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(value)) + [0x0A]
+        try JSONCoding.fileBytes(value)
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ bytes: [UInt8]) throws -> T {

@@ -139,9 +139,7 @@ public final class SpendLedger: Sendable {
         state.reserved.removeAll { $0.host == Self.host && kill($0.pid, 0) != 0 && errno == ESRCH }
         let result = try body(&state)
         if state != before || rebuilt {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            try AtomicFile.write(try encoder.encode(state), to: "ledger.json", in: dirfd, dirPath: directory)
+            try AtomicFile.write(try JSONCoding.compactBytes(state), to: "ledger.json", in: dirfd, dirPath: directory)
         }
         return result
     }

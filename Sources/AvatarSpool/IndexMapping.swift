@@ -1,3 +1,4 @@
+import AvatarSystem
 import AvatarIndex
 import AvatarPipeline
 import Foundation
@@ -5,10 +6,8 @@ import Foundation
 /// A task snapshot as index rows.
 enum IndexMapping {
     static func row(_ s: TaskSnapshot) -> IndexedTask {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let personaParams = s.spec.flatMap { try? encoder.encode($0.persona) }.map { String(decoding: $0, as: UTF8.self) }
-        let imageParams = s.spec.flatMap { try? encoder.encode($0.images) }.map { String(decoding: $0, as: UTF8.self) }
+        let personaParams = s.spec.flatMap { try? JSONCoding.compactBytes($0.persona) }.map { String(decoding: $0, as: UTF8.self) }
+        let imageParams = s.spec.flatMap { try? JSONCoding.compactBytes($0.images) }.map { String(decoding: $0, as: UTF8.self) }
         let costs = s.personas.map { $0.usage?.costUSD }
         let priced = costs.compactMap { $0 }
         return IndexedTask(

@@ -296,8 +296,8 @@ public final class Processor: Sendable {
     private func fail(_ folder: TaskFolder, _ message: String) async {
         logger.error("[Task \(folder.taskID)] \(message)")
         let report = TaskErrorReport(taskID: folder.taskID, stage: folder.stage.rawValue, message: message, failures: [])
-        if let bytes = try? JSONEncoder().encode(report) {
-            try? await folder.write(TaskFiles.error, Array(bytes))
+        if let bytes = try? JSONCoding.fileBytes(report) {
+            try? await folder.write(TaskFiles.error, bytes)
         }
         if (try? await folder.transition(to: .failed)) != nil {
             logger.error("[Task \(folder.taskID)] moved to failed/")

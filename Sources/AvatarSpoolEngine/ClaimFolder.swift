@@ -114,9 +114,7 @@ final class ClaimFolder: @unchecked Sendable {
     }
 
     func writeReport(_ report: RejectionReport) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try AtomicFile.write(Array(try encoder.encode(report)) + [0x0A], to: "error.json", in: fd,
+        try AtomicFile.write(try JSONCoding.fileBytes(report), to: "error.json", in: fd,
                              dirPath: layout.tmp + "/" + name)
     }
 

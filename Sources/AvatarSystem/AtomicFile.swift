@@ -42,6 +42,23 @@ public enum AtomicFile {
         try write(data, to: url.lastPathComponent, in: dirfd, dirPath: dir)
     }
 
+    /// Removes the `.tmp-<pid>-…` files in the folder `path` (open as `dirfd`)
+    /// whose writing process no longer exists on this host: what a kill -9
+    /// mid-write leaves where no folder lock guards the writers (the local
+    /// object store). A live writer's file is never touched.
+    /// - Returns: how many it removed.
+    @discardableResult
+    public static func removeOrphanTemporaries(in dirfd: Int32, path: String) -> Int {
+        var removed = 0
+        for name in (try? Sys.listDirectory(path)) ?? [] where name.hasPrefix(".tmp-") {
+            let fields = name.dropFirst(5).split(separator: "-", maxSplits: 1)
+            guard let pid = fields.first.flatMap({ Int32($0) }), pid > 0,
+                  kill(pid, 0) != 0, errno == ESRCH else { continue }
+            if (try? Sys.unlinkat(dirfd, name)) != nil { removed += 1 }
+        }
+        return removed
+    }
+
     /// Removes the `.tmp-*` files a writer killed mid-write left in the
     /// folder `path` (open as `dirfd`) and its direct subfolders. Call only
     /// while holding the folder's lock, when no live writer can be there.

@@ -1,3 +1,4 @@
+import AvatarSystem
 import ArgumentParser
 import AvatarConfig
 import Foundation
@@ -9,9 +10,7 @@ func printError(_ text: String) {
 
 /// Pretty JSON for `--json` output.
 func printJSON<T: Encodable>(_ value: T) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    print(try JSONCoding.text(value))
 }
 
 /// Runs `body` for each task id, printing "verb id: what happened" or the

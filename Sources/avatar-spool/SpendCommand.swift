@@ -34,9 +34,7 @@ struct SpendCommand: AsyncParsableCommand {
         let services = try global.services()
         let report = SpendReport(SpendScan.entries(in: services.layout), since: since)
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try printJSON(report)
         } else {
             print(report.text, terminator: "")
         }

@@ -1,3 +1,4 @@
+import AvatarSystem
 import Foundation
 
 /// A task reached completed/ or failed/: what the on-finish program gets in
@@ -43,8 +44,6 @@ public struct FinishEvent: Sendable, Codable, Equatable {
 
     /// Compact JSON, keys sorted: the webhook body (and what is signed).
     public func json() -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array((try? encoder.encode(self)) ?? Data("{}".utf8))
+        return (try? JSONCoding.compactBytes(self)) ?? Array("{}".utf8)
     }
 }

@@ -106,10 +106,8 @@ public final class FinishHooks: Sendable {
 
     @discardableResult
     private func write(_ records: HookRecords, _ ws: TaskWorkspace) async -> Bool {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         do {
-            try await ws.write(HookRecords.fileName, Array(try encoder.encode(records)))
+            try await ws.write(HookRecords.fileName, try JSONCoding.fileBytes(records))
             return true
         } catch {
             logger.error("[Task \(ws.taskID)] cannot record the hooks in \(HookRecords.fileName): \(error)")

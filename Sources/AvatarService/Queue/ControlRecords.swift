@@ -1,3 +1,4 @@
+import AvatarSystem
 import Foundation
 
 /// `control.json`, written into a running task's folder by `hold` or
@@ -60,8 +61,6 @@ public struct CancelReport: Codable, Sendable, Equatable {
     }
 
     public func json() -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return Array((try? encoder.encode(self)) ?? Data())
+        return (try? JSONCoding.fileBytes(self)) ?? []
     }
 }

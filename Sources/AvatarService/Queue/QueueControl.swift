@@ -220,9 +220,7 @@ public struct QueueControl: Sendable {
     }
 
     static func encode<T: Encodable>(_ value: T) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return Array((try? encoder.encode(value)) ?? Data())
+        return (try? JSONCoding.fileBytes(value)) ?? []
     }
 }
 

@@ -63,6 +63,8 @@ public struct LocalObjectStore: ObjectStore {
             dirfd = child
         }
         defer { Sys.close(dirfd) }
+        // A copy cut short by a kill -9 leaves its temp file here; its writer is gone.
+        AtomicFile.removeOrphanTemporaries(in: dirfd, path: ([root] + segments).joined(separator: "/"))
 
         let src = try Sys.open(source, O_RDONLY)
         defer { Sys.close(src) }
