@@ -38,15 +38,16 @@ struct GCCommand: AsyncParsableCommand {
 
     func run() async throws {
         let queue = QueueOperator(services: try global.services())
-        let (plan, problems, s3Skipped) = await queue.gc(
+        let (plan, problems, s3Keys) = await queue.gc(
             completedOlderThan: completedOlderThan.flatMap(AgeParser.seconds),
             failedOlderThan: failedOlderThan.flatMap(AgeParser.seconds), objects: objects, dryRun: dryRun)
         let verb = dryRun ? "would remove" : "removed"
         for item in plan.tasks { print("\(verb) task \(item.taskID ?? "?") (\(item.path), \(item.bytes) bytes)") }
         for item in plan.objects { print("\(verb) objects \(item.path) (\(item.bytes) bytes)") }
         for item in plan.temporaries { print("\(verb) leftover \(item.path) (\(item.bytes) bytes)") }
-        if s3Skipped { print("note: objects in S3 are not removed by gc (use a bucket lifecycle rule)") }
-        print("\(dryRun ? "would free" : "freed") \(plan.bytes) bytes (\(plan.tasks.count) tasks, \(plan.objects.count) object folders, \(plan.temporaries.count) leftovers)")
+        for key in s3Keys { print("\(verb) S3 object \(key)") }
+        print("\(dryRun ? "would free" : "freed") \(plan.bytes) bytes (\(plan.tasks.count) tasks, \(plan.objects.count) object folders, "
+              + "\(s3Keys.count) S3 objects, \(plan.temporaries.count) leftovers)")
         for problem in problems { printError("cannot remove \(problem)") }
         if !problems.isEmpty { throw ExitCode(1) }
     }

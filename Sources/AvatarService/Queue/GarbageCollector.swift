@@ -11,7 +11,7 @@ import Foundation
 public struct GarbageCollector: Sendable {
     public let layout: SpoolLayout
     /// The local object store's key prefix (S3_KEY_PREFIX), or nil for S3,
-    /// whose objects `gc` does not delete.
+    /// whose objects the composition root deletes through the store (QueueOperator.gc).
     public let localKeyPrefix: String?
 
     public init(layout: SpoolLayout, localKeyPrefix: String?) {

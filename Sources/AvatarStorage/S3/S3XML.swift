@@ -9,6 +9,18 @@ enum S3XML {
         return unescape(String(xml[open.upperBound..<close.lowerBound]))
     }
 
+    /// The unescaped text of every `<tag>…</tag>` in `xml`, in order (ListObjectsV2's keys).
+    static func texts(of tag: String, in xml: String) -> [String] {
+        var out: [String] = []
+        var rest = xml[...]
+        while let open = rest.range(of: "<\(tag)>"),
+              let close = rest.range(of: "</\(tag)>", range: open.upperBound..<rest.endIndex) {
+            out.append(unescape(String(rest[open.upperBound..<close.lowerBound])))
+            rest = rest[close.upperBound...]
+        }
+        return out
+    }
+
     /// `<Error><Code>…</Code><Message>…</Message></Error>` → (code, message).
     static func error(in xml: String) -> (code: String, message: String?)? {
         guard xml.contains("<Error>"), let code = text(of: "Code", in: xml) else { return nil }
