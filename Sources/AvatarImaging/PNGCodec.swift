@@ -64,6 +64,13 @@ public enum PNGCodec {
         return try take(rc: rc, out: out, size: size, msg: msg)
     }
 
+    /// Encodes the whole of `image` the way split parts are (zlib level 1 with
+    /// the strategy chosen by content: see `PNGCompression.forPart`): what
+    /// thumbnails and contact sheets use.
+    public static func encodeFast(_ image: PixelImage) throws -> [UInt8] {
+        try encode(image, rect: image.bounds, compression: .forPart(of: image, image.bounds))
+    }
+
     /// Encodes the part `rect` of `image` straight from its buffer (no crop
     /// copy) with `compression`.
     /// - Throws: `ImagingError.encodeFailed` for an empty rectangle or with libpng's message.

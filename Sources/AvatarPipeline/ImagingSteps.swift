@@ -35,9 +35,9 @@ enum ImagingSteps {
         try thumbnail(try PNGCodec.decode(png), longestSide: longestSide)
     }
 
-    /// zlib level 1: thumbnails are small, and a higher level costs more
-    /// time than it saves bytes (measured in `make bench`).
+    /// Encoded like split parts (level 1, strategy by content): thumbnails are
+    /// small, and a higher level costs more time than it saves bytes.
     static func thumbnail(_ image: PixelImage, longestSide: Int) throws -> [UInt8] {
-        try PNGCodec.encode(image.downscaled(toFit: longestSide), compressionLevel: 1)
+        try PNGCodec.encodeFast(image.downscaled(toFit: longestSide))
     }
 }

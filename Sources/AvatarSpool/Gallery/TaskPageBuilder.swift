@@ -89,7 +89,7 @@ struct TaskPageBuilder: Sendable {
             }
         }
         return try ContactSheet.compose(rows: images, cell: cell).map {
-            (try PNGCodec.encode($0, compressionLevel: 1), $0.width, $0.height)
+            (try PNGCodec.encodeFast($0), $0.width, $0.height)
         }
     }
 }
