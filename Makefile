@@ -1,8 +1,10 @@
 # avatar-spool — set-up, build, demo, tests. See README.md.
 SHELL := /bin/bash
-APT_PACKAGES := libcurl4-openssl-dev libpng-dev libsqlite3-dev curl
+APT_PACKAGES := libcurl4-openssl-dev libpng-dev libsqlite3-dev libpq-dev curl
 # The browser test opens the task and spool pages in headless Chromium.
 TEST_PACKAGES += chromium
+# The PostgreSQL index tests start a real server (scripts/postgres.sh) and query it with psql.
+TEST_PACKAGES += postgresql postgresql-client
 SWIFT ?= swift
 BIN_RELEASE := .build/release/avatar-spool
 

@@ -21,6 +21,7 @@ let package = Package(
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
         .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16")]),
         .target(name: "CSyscalls"),
+        .target(name: "CPostgres", linkerSettings: [.linkedLibrary("pq")]),
 
         // floor 0: syscalls, atomic files, the blocking-thread pool
         .target(name: "AvatarSystem", dependencies: ["CSyscalls"], swiftSettings: strict),
@@ -32,6 +33,8 @@ let package = Package(
             "CCurl", "AvatarSystem", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "AvatarConfig", dependencies: ["AvatarSystem"], swiftSettings: strict),
+        // the libpq client: one connection, bound parameters, on the blocking pool
+        .target(name: "AvatarPostgres", dependencies: ["CPostgres", "AvatarSystem"], swiftSettings: strict),
 
         // floor 2: what the pipeline needs, as protocols
         .target(name: "AvatarDomain", dependencies: ["AvatarTask", "AvatarSystem"], swiftSettings: strict),
@@ -49,7 +52,7 @@ let package = Package(
             "AvatarDomain", "AvatarHTTP", "AvatarSystem", "AvatarConfig", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "AvatarIndex", dependencies: [
-            "AvatarSystem", .product(name: "GRDB", package: "GRDB.swift"),
+            "AvatarSystem", "AvatarPostgres", .product(name: "GRDB", package: "GRDB.swift"),
         ], swiftSettings: strict),
         .target(name: "AvatarPipeline", dependencies: [
             "AvatarDomain", "AvatarImaging", "AvatarSystem", .product(name: "Logging", package: "swift-log"),
@@ -74,6 +77,7 @@ let package = Package(
         .testTarget(name: "AvatarSpoolTests", dependencies: [
             "AvatarSpool", "AvatarTask", "AvatarImaging", "AvatarHTTP", "AvatarSystem",
             "AvatarIndex", "AvatarPipeline", "AvatarSpend", "AvatarProviders", "AvatarDomain", "AvatarPages",
+            "AvatarPostgres",
         ], resources: [.copy("Fixtures")], swiftSettings: strict),
     ]
 )

@@ -23,6 +23,9 @@ public struct ProcessorSettings: Sendable {
     public var trimTolerance: Int
     /// Longest side of the thumbnails in pixels (AVATAR_THUMB_SIZE); 0: none.
     public var thumbSize: Int
+    /// The PostgreSQL index (AVATAR_INDEX_URL, a postgresql:// URI that libpq
+    /// reads, PG* variables filling what it leaves out); nil: index.sqlite.
+    public var indexURL: String?
 
     public init(_ s: Settings) throws {
         spool = s["AVATAR_SPOOL_DIR"] ?? "./spool"
@@ -53,5 +56,11 @@ public struct ProcessorSettings: Sendable {
         keyPrefix = s["S3_KEY_PREFIX"] ?? "avatars"
         trimTolerance = try s.int("AVATAR_TRIM_TOLERANCE", default: 10, range: 0...255)
         thumbSize = try s.int("AVATAR_THUMB_SIZE", default: 256, range: 0...2048)
+        if let url = s["AVATAR_INDEX_URL"], !url.isEmpty {
+            guard url.hasPrefix("postgresql://") || url.hasPrefix("postgres://") else {
+                throw SettingsError(variable: "AVATAR_INDEX_URL", message: "must be a postgresql:// URL such as postgresql://avatar@db.example/avatars?sslmode=verify-full, got '\(Settings.maskURL(url))'; unset it for index.sqlite in the spool")
+            }
+            indexURL = url
+        }
     }
 }
