@@ -66,7 +66,7 @@ public final class PGConnection: @unchecked Sendable {
             ?? cpq_connect(conninfo, applicationName, nil)
         guard let fresh else { throw PGError(.connection, message: "out of memory", context: "connect") }
         guard PQstatus(fresh) == CONNECTION_OK else {
-            let message = String(cString: PQerrorMessage(fresh)).trimmingCharacters(in: .whitespacesAndNewlines)
+            let message = PGError.oneLine(String(cString: PQerrorMessage(fresh)))
             PQfinish(fresh)
             throw PGError(.connection, message: message, context: "connect")
         }
@@ -104,7 +104,7 @@ public struct PGSession {
             var message = result.map { String(cString: PQresultErrorMessage($0)) } ?? ""
             if message.isEmpty { message = String(cString: PQerrorMessage(conn)) }
             throw PGError(lost ? .connection : .query, sqlstate: String(cString: cpq_sqlstate(result)),
-                          message: message.trimmingCharacters(in: .whitespacesAndNewlines), context: context)
+                          message: PGError.oneLine(message), context: context)
         }
         let rows = Int(PQntuples(result))
         let columns = Int(PQnfields(result))

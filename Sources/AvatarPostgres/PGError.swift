@@ -24,6 +24,13 @@ public struct PGError: Error, CustomStringConvertible, Sendable {
         self.context = context
     }
 
+    /// libpq's messages span lines ("…failed: Connection refused\n\tIs the
+    /// server running…"): one line for a log or a status line.
+    static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }.joined(separator: " ")
+    }
+
     public var description: String {
         "PostgreSQL \(context): \(message)" + (sqlstate.isEmpty ? "" : " (SQLSTATE \(sqlstate))")
     }

@@ -26,7 +26,7 @@ public struct Doctor: Sendable {
         "MULTITHREAD_FLOWISE", "IMAGE_CONCURRENCY", "TASK_CONCURRENCY", "FLOWISE_URL", "FLOWISE_API_KEY",
         "OPENAI_BASE_URL", "OPENAI_API_KEY", "OPENAI_CHAT_MODEL", "OPENAI_IMAGE_MODEL", "OPENAI_EDIT_MODEL",
         "OPENAI_IMAGE_QUALITY", "OPENAI_IMAGE_COMPLEXITY", "S3_ENDPOINT",
-        "S3_ACCESS_KEY", "S3_SECRET_KEY", "S3_BUCKET_NAME", "S3_REGION", "S3_PUBLIC_URL",
+        "S3_ACCESS_KEY", "S3_SECRET_KEY", "S3_BUCKET_NAME", "S3_REGION", "S3_PUBLIC_URL", "AVATAR_INDEX_URL",
     ]
 
     public static func check(_ values: Settings) async -> Doctor {
@@ -46,6 +46,7 @@ public struct Doctor: Sendable {
             lines.append(Line(ok: true, what: "configuration",
                               detail: "data \(services.context.personas.name), images \(services.context.images.name), storage \(services.context.store.name)"))
             lines.append(spoolCheck(services.layout))
+            lines.append(indexCheck(await IndexState.measure(services)))
             lines += await EndpointChecks.run(values, services: services)
         } catch {
             lines.append(Line(ok: false, what: "configuration", detail: "\(error)"))
@@ -63,6 +64,14 @@ public struct Doctor: Sendable {
         } catch {
             return Line(ok: false, what: "spool", detail: "\(layout.root): \(error)")
         }
+    }
+
+    /// The index: FAIL when it cannot be read, a warning when it is behind.
+    static func indexCheck(_ state: IndexState) -> Line {
+        let text = String(state.text.dropFirst("index ".count))
+        let detail = state.reachable && !state.inStep ? "WARN " + text : text
+        return Line(ok: state.reachable || state.error?.hasPrefix("there is no index") == true,
+                    what: "index", detail: detail.trimmingCharacters(in: .newlines))
     }
 
     public var text: String {

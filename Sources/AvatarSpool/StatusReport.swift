@@ -32,6 +32,8 @@ public struct StatusReport: Codable, Sendable {
     public var problems: [String]
     /// Money: today's spend, the budget, each task's cost (nil when images are free).
     public var spend: SpendStatus?
+    /// Whether the index agrees with the folders (IndexState.swift).
+    public var index: IndexState?
 
     public static func make(layout: SpoolLayout, parse: @escaping @Sendable ([UInt8]) -> TaskSpec?) async -> StatusReport {
         var counts: [String: Int] = [:]
@@ -97,6 +99,7 @@ public struct StatusReport: Codable, Sendable {
             for c in stranded { out += "  tmp/\(c.folder)/  from pending/\(c.file)\n" }
         }
         if let spend { out += spend.text }
+        if let index { out += "\n" + index.text }
         return out
     }
 }
