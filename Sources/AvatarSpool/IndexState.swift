@@ -52,6 +52,7 @@ public struct IndexState: Codable, Sendable {
 
     /// One line: "index <where>: in step …" / "behind by n task(s) …" / "unreachable …".
     public var text: String {
+        if !reachable, let error, error.hasPrefix("there is no index") { return "index \(location): \(error)\n" }
         guard reachable else { return "index \(location): unreachable (\(error ?? "unknown error")); the folders remain the truth and a running processor catches up when it is back\n" }
         if inStep { return "index \(location): in step with the folders\n" }
         var parts: [String] = []
