@@ -58,7 +58,7 @@ public struct ProcessorSettings: Sendable {
         thumbSize = try s.int("AVATAR_THUMB_SIZE", default: 256, range: 0...2048)
         if let url = s["AVATAR_INDEX_URL"], !url.isEmpty {
             guard url.hasPrefix("postgresql://") || url.hasPrefix("postgres://") else {
-                throw SettingsError(variable: "AVATAR_INDEX_URL", message: "must be a postgresql:// URL such as postgresql://avatar@db.example/avatars?sslmode=verify-full, got '\(Settings.maskURL(url))'; unset it for index.sqlite in the spool")
+                throw SettingsError(variable: "AVATAR_INDEX_URL", message: "must be a postgresql:// URL such as postgresql://db.example/avatars?sslmode=verify-full, got '\(Settings.maskURL(url))'; unset it for index.sqlite in the spool")
             }
             indexURL = url
         }
