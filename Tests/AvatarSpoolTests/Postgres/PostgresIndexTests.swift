@@ -105,6 +105,25 @@ struct PostgresIndexTests {
         #expect(summaries.map(\.taskID) == ["m1"] && summaries.first?.costUSD == 0.25 && summaries.first?.createdAt != nil)
     }
 
+    @Test("two processors started at once on one spool and an empty database both migrate safely and drain it")
+    func twoProcessorsMigrateAtOnce() async throws {
+        let db = try TestPostgres.database("twoproc")
+        let spool = try TempSpool("pg-twoproc")
+        defer { spool.remove() }
+        let ids = (1...6).map { "pg-two-\($0)" }
+        for id in ids { try spool.dropByRename(TaskFile.json(id: id, count: 1), as: id + ".json") }
+        let env = ["AVATAR_INDEX_URL": db]
+        let a = try spool.start(["run", "--drain"], env: env, name: "a")
+        let b = try spool.start(["run", "--drain"], env: env, name: "b")
+        #expect(try await a.waitForExit(timeout: 120) == 0, "\(a.stderr.suffix(2000))")
+        #expect(try await b.waitForExit(timeout: 120) == 0, "\(b.stderr.suffix(2000))")
+        #expect(try TestPostgres.psql(db, "SELECT version || ':' || count(*) FROM schema_migrations GROUP BY version ORDER BY version")
+                == "v1:1\nv2-thumbnails:1\nv3-cost:1\n")
+        #expect(try TestPostgres.psql(db, "SELECT string_agg(task_id || '=' || status, ',' ORDER BY task_id) FROM generation_tasks")
+                == ids.sorted().map { "\($0)=completed" }.joined(separator: ",") + "\n")
+        for p in [a, b] { #expect(!p.stderr.contains("index update failed") && !p.stderr.contains("rebuild failed"), "\(p.stderr.suffix(2000))") }
+    }
+
     @Test("the PostgreSQL tables have the SQLite index's columns, in the same order")
     func sameColumnsAsSQLite() async throws {
         let db = try TestPostgres.database("columns")
