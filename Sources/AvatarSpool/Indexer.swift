@@ -21,6 +21,9 @@ public actor Indexer {
     /// Catch-up after a failure: the next try is scheduled after `retryDelay`,
     /// which doubles up to `maxRetryDelay` while it keeps failing.
     private var retryScheduled = false
+    /// Tasks whose writes were skipped while behind: written again after the
+    /// catch-up, which may have read their folders before they moved on.
+    private var skipped: Set<String> = []
     private var retryDelay = Indexer.firstRetryDelay
     static let firstRetryDelay: Duration = .milliseconds(500)
     static let maxRetryDelay: Duration = .seconds(30)
@@ -102,7 +105,10 @@ public actor Indexer {
     private func write(_ ws: TaskWorkspace) async {
         // A server that is down would cost a connection time-out per write:
         // while a catch-up is pending, it alone writes (it covers this task).
-        if postgres != nil && needsRebuild { return }
+        if postgres != nil && needsRebuild {
+            skipped.insert(ws.taskID)
+            return
+        }
         guard let index = open() else { return }
         // A finished task is not synced at a high rate again: forget its time
         // (a processor that runs for weeks must not grow with its tasks).
@@ -163,6 +169,12 @@ public actor Indexer {
             if retryDelay != Self.firstRetryDelay { logger.notice("the index at \(location) caught up with the folders") }
             needsRebuild = false
             retryDelay = Self.firstRetryDelay
+            let moved = skipped
+            skipped = []
+            for id in moved.sorted() {
+                guard let stage = layout.locate(id), let folder = try? TaskFolder.open(layout: layout, stage: stage, id: id) else { continue }
+                await write(folder)
+            }
         } catch {
             logger.error("index rebuild failed: \(error); will try again")
             scheduleRetry()
