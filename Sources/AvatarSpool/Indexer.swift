@@ -176,7 +176,7 @@ public actor Indexer {
                 await write(folder)
             }
         } catch {
-            logger.error("index rebuild failed: \(error); will try again")
+            logger.error("index rebuild failed (\(location)): \(error); will try again with backoff; the folders remain the truth")
             scheduleRetry()
         }
     }

@@ -38,10 +38,11 @@ struct ReindexCommand: AsyncParsableCommand {
         commandName: "reindex",
         abstract: "Rebuild the index (index.sqlite, or PostgreSQL with AVATAR_INDEX_URL) from the folders.",
         discussion: """
-            The folders are the truth; the index is derived. Safe while a processor runs. A corrupt index.sqlite is moved aside (index.sqlite.corrupt-<time>) and built anew.
+            The folders are the truth; the index is derived. Safe while a processor runs. A corrupt index.sqlite is moved aside (index.sqlite.corrupt-<time>) and built anew. In PostgreSQL the rebuild is one transaction that upserts every task and deletes the others (the ids of the tasks that stay do not change).
 
             Example:
               avatar-spool reindex --spool /srv/avatars
+              AVATAR_INDEX_URL=postgresql://db.example/avatars avatar-spool reindex --spool /srv/avatars
             """)
 
     @OptionGroup var global: GlobalOptions
