@@ -124,6 +124,48 @@ struct PostgresIndexTests {
         for p in [a, b] { #expect(!p.stderr.contains("index update failed") && !p.stderr.contains("rebuild failed"), "\(p.stderr.suffix(2000))") }
     }
 
+    @Test("one store protocol, two engines: the same rows synced, replaced and deleted read back the same from SQLite and PostgreSQL")
+    func sameDumpFromBothStores() async throws {
+        let db = try TestPostgres.database("both")
+        let dir = NSTemporaryDirectory() + "avatar-both-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let stores: [any IndexStore] = [try SpoolIndex(path: dir + "/index.sqlite"), PostgresIndex(conninfo: db, location: "test")]
+        func result(_ n: Int, status: String = "completed") -> IndexedResult {
+            IndexedResult(personaIndex: n, firstname: "Zoë \(n)", lastname: "Ōta", gender: "female", age: 20 + n, country: "JP",
+                          city: nil, occupation: "nurse", bio: "line\nbreak, \"quotes\"", imagePrompt: "p", status: status,
+                          error: status == "failed" ? "step 2: refused" : nil, baseImageURL: "s3://b/\(n)/base.png",
+                          imageURLs: ["u1", "u2", nil, "u4"], baseThumbURL: "t", thumbURLs: ["t1"], costUSD: n == 1 ? 0.125 : nil)
+        }
+        let created = Date(timeIntervalSince1970: 1_790_000_000)
+        let a = IndexedTask(taskID: "a", status: "generating-images", count: 3, personaParams: "{\"country\":\"JP\"}", imageParams: nil,
+                            completedPersonas: 1, failedPersonas: 1, currentStep: "images 2/3", errorLog: "persona 2: refused",
+                            createdAt: created, results: [result(1), result(2, status: "failed"), result(3, status: "pending")], costUSD: 0.125)
+        var a2 = a
+        a2.status = "completed"
+        a2.results = [result(1), result(3)] // persona 2's row must go
+        let b = IndexedTask(taskID: "b", status: "failed", count: 1, personaParams: nil, imageParams: nil, completedPersonas: 0,
+                            failedPersonas: 1, currentStep: "failed", errorLog: nil, createdAt: created, results: [])
+        let c = IndexedTask(taskID: "c", status: "completed", count: 0, personaParams: nil, imageParams: nil, completedPersonas: 0,
+                            failedPersonas: 0, currentStep: "done", errorLog: nil, createdAt: created, results: [])
+        for store in stores {
+            try await store.sync(a)
+            try await store.sync(b)
+            try await store.sync(a2)
+            try await store.sync(c)
+            try await store.delete(taskIDs: ["c"])
+        }
+        let dumps = try await [stores[0].dump(), stores[1].dump()]
+        #expect(dumps[0] == dumps[1])
+        #expect(dumps[0].count == 3) // a's personas 1 and 3, b with no results
+        #expect(try await stores[0].statuses() == stores[1].statuses())
+        let summaries = try await [stores[0].summaries(), stores[1].summaries()].map { $0.sorted { $0.taskID < $1.taskID } }
+        #expect(summaries[0] == summaries[1] && summaries[0].first?.createdAt == created)
+        for store in stores { try await store.rebuild([b]) }
+        let rebuilt = try await [stores[0].dump(), stores[1].dump()]
+        #expect(rebuilt[0] == rebuilt[1] && rebuilt[0].count == 1)
+    }
+
     @Test("the PostgreSQL tables have the SQLite index's columns, in the same order")
     func sameColumnsAsSQLite() async throws {
         let db = try TestPostgres.database("columns")
