@@ -1,6 +1,6 @@
 # avatar-spool — set-up, build, demo, tests. See README.md.
 SHELL := /bin/bash
-APT_PACKAGES := libcurl4-openssl-dev libpng-dev libsqlite3-dev curl libssl-dev
+APT_PACKAGES := libcurl4-openssl-dev libpng-dev libsqlite3-dev curl libssl-dev libpq-dev
 # The browser test opens the task and spool pages in headless Chromium.
 TEST_PACKAGES += chromium
 # What `make test` needs to check the service: systemd-analyze (the unit),
@@ -10,6 +10,8 @@ SERVICE_TEST_PACKAGES := systemd prometheus prometheus-node-exporter
 # split benchmark compares with ImageMagick.
 IMAGING_PACKAGES := python3-numpy
 BENCH_PACKAGES := imagemagick
+# The PostgreSQL index tests start a real server (scripts/postgres.sh) and query it with psql.
+TEST_PACKAGES += postgresql postgresql-client
 SWIFT ?= swift
 BIN_RELEASE := .build/release/avatar-spool
 

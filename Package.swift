@@ -24,6 +24,7 @@ let package = Package(
         .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16")]),
         .target(name: "CSyscalls"),
         .target(name: "CCrypto", linkerSettings: [.linkedLibrary("crypto")]),
+        .target(name: "CPostgres", linkerSettings: [.linkedLibrary("pq")]),
 
         // floor 0: syscalls, atomic files, the blocking-thread pool
         .target(name: "AvatarSystem", dependencies: ["CSyscalls"], swiftSettings: strict),
@@ -38,6 +39,8 @@ let package = Package(
             .product(name: "CoreMetrics", package: "swift-metrics"),
         ], swiftSettings: strict),
         .target(name: "AvatarConfig", dependencies: ["AvatarSystem"], swiftSettings: strict),
+        // the libpq client: one connection, bound parameters, on the blocking pool
+        .target(name: "AvatarPostgres", dependencies: ["CPostgres", "AvatarSystem"], swiftSettings: strict),
 
         // floor 2: what the pipeline needs, as protocols
         .target(name: "AvatarDomain", dependencies: ["AvatarTask"], swiftSettings: strict),
@@ -56,7 +59,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "AvatarIndex", dependencies: [
-            "AvatarSystem", .product(name: "GRDB", package: "GRDB.swift"),
+            "AvatarSystem", "AvatarPostgres", .product(name: "GRDB", package: "GRDB.swift"),
         ], swiftSettings: strict),
         .target(name: "AvatarPipeline", dependencies: [
             "AvatarDomain", "AvatarTask", "AvatarImaging", "AvatarSystem", .product(name: "Logging", package: "swift-log"),
@@ -95,7 +98,7 @@ let package = Package(
             "AvatarSpool", "AvatarTask", "AvatarImaging", "AvatarHTTP", "AvatarSystem",
             "AvatarIndex", "AvatarPipeline", "AvatarCrypto", "AvatarService",
             "AvatarSpend", "AvatarProviders", "AvatarDomain", "AvatarPages", "AvatarConfig", "AvatarSpoolEngine",
-            "AvatarStorage",
+            "AvatarStorage", "AvatarPostgres",
         ], resources: [.copy("Fixtures")], swiftSettings: strict),
     ]
 )

@@ -23,6 +23,9 @@ public struct ProcessorSettings: Sendable {
     public var trimTolerance: Int
     /// Longest side of the thumbnails in pixels (AVATAR_THUMB_SIZE); 0: none.
     public var thumbSize: Int
+    /// The PostgreSQL index (AVATAR_INDEX_URL, a postgresql:// URI that libpq
+    /// reads, PG* variables filling what it leaves out); nil: index.sqlite.
+    public var indexURL: String?
 
     public init(_ s: Settings) throws {
         // Defaults and ranges come from SettingsCatalog, the one table of variables.
@@ -54,5 +57,11 @@ public struct ProcessorSettings: Sendable {
         keyPrefix = s["S3_KEY_PREFIX"] ?? SettingsCatalog.spec("S3_KEY_PREFIX")!.defaultValue!
         trimTolerance = try s.int("AVATAR_TRIM_TOLERANCE")!
         thumbSize = try s.int("AVATAR_THUMB_SIZE")!
+        if let url = s["AVATAR_INDEX_URL"], !url.isEmpty {
+            guard url.hasPrefix("postgresql://") || url.hasPrefix("postgres://") else {
+                throw SettingsError(variable: "AVATAR_INDEX_URL", message: "must be a postgresql:// URL such as postgresql://db.example/avatars?sslmode=verify-full, got '\(Settings.maskURL(url))'; unset it for index.sqlite in the spool")
+            }
+            indexURL = url
+        }
     }
 }

@@ -62,6 +62,8 @@ public enum SettingsCatalog {
         // Spend
         SettingSpec("AVATAR_PRICES_FILE", nil, readBy: "spend"),
         SettingSpec("AVATAR_BUDGET_DAILY_USD", nil, range: 0...1_000_000_000, readBy: "spend"),
+        // The index: PostgreSQL instead of index.sqlite (a URL password is a secret: masked as a URL credential)
+        SettingSpec("AVATAR_INDEX_URL", nil, readBy: "processor"),
         // S3
         SettingSpec("S3_ENDPOINT", nil, readBy: "s3"),
         SettingSpec("S3_ACCESS_KEY", nil, secret: true, readBy: "s3"),
@@ -85,6 +87,7 @@ public enum SettingsCatalog {
         // Test switches (documented as such; not in the example environment file)
         SettingSpec("AVATAR_CLOCK_FILE", nil, readBy: "test"),
         SettingSpec("AVATAR_BUILTIN_IMAGE_DELAY_MS", "0", range: 0...600_000, readBy: "test"),
+        SettingSpec("AVATAR_TEST_NO_RENAME_NOREPLACE", nil, readBy: "test"),
     ]
 
     /// The spec of `name`, when it is one of ours.

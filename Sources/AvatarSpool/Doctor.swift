@@ -40,6 +40,7 @@ public struct Doctor: Sendable {
             lines.append(Line(ok: true, what: "configuration",
                               detail: "data \(services.context.personas.name), images \(services.context.images.name), storage \(services.context.store.name)"))
             lines.append(spoolCheck(services.layout))
+            lines.append(indexCheck(await IndexState.measure(services)))
             lines += await EndpointChecks.run(values, services: services)
         } catch {
             lines.append(Line(ok: false, what: "configuration", detail: "\(error)"))
@@ -57,6 +58,14 @@ public struct Doctor: Sendable {
         } catch {
             return Line(ok: false, what: "spool", detail: "\(layout.root): \(error)")
         }
+    }
+
+    /// The index: FAIL when it cannot be read, a warning when it is behind.
+    static func indexCheck(_ state: IndexState) -> Line {
+        let text = String(state.text.dropFirst("index ".count))
+        let detail = state.reachable && !state.inStep ? "WARN " + text : text
+        return Line(ok: state.reachable || state.error?.hasPrefix("there is no index") == true,
+                    what: "index", detail: detail.trimmingCharacters(in: .newlines))
     }
 
     public var text: String {

@@ -6,15 +6,27 @@ import AvatarTask
 import Foundation
 import Logging
 
-/// Keeps index.sqlite in step with the folders. Index trouble (locked,
-/// deleted, corrupt) is logged and repaired by a rebuild from the folders;
-/// it never stops a task.
+/// Keeps the index (index.sqlite, or PostgreSQL with AVATAR_INDEX_URL) in
+/// step with the folders. Index trouble (locked, deleted, corrupt, server
+/// down) is logged and repaired by a rebuild from the folders, tried again
+/// with backoff; it never stops a task.
 public actor Indexer {
     let layout: SpoolLayout
     let parse: @Sendable ([UInt8]) -> TaskSpec?
     let logger: Logger
-    private var index: SpoolIndex?
+    /// The PostgreSQL index, when AVATAR_INDEX_URL chose one (nil: SQLite).
+    let postgres: PostgresIndex?
+    private var index: (any IndexStore)?
     private var needsRebuild = false
+    /// Catch-up after a failure: the next try is scheduled after `retryDelay`,
+    /// which doubles up to `maxRetryDelay` while it keeps failing.
+    private var retryScheduled = false
+    /// Tasks whose writes were skipped while behind: written again after the
+    /// catch-up, which may have read their folders before they moved on.
+    private var skipped: Set<String> = []
+    private var retryDelay = Indexer.firstRetryDelay
+    static let firstRetryDelay: Duration = .milliseconds(500)
+    static let maxRetryDelay: Duration = .seconds(30)
     private var lastSync: [String: Date] = [:]
     private var pendingSync: Set<String> = []
     /// Where a corrupt index was moved, when this process moved one.
@@ -22,13 +34,23 @@ public actor Indexer {
     /// Per-persona progress is written at most this often per task; transitions always.
     static let minInterval: TimeInterval = 0.5
 
-    public init(layout: SpoolLayout, parse: @escaping @Sendable ([UInt8]) -> TaskSpec?, logger: Logger) {
+    /// - Parameter postgres: the PostgreSQL index (AVATAR_INDEX_URL); nil for index.sqlite.
+    public init(layout: SpoolLayout, parse: @escaping @Sendable ([UInt8]) -> TaskSpec?, logger: Logger,
+                postgres: PostgresIndex? = nil) {
         self.layout = layout
         self.parse = parse
         self.logger = logger
+        self.postgres = postgres
     }
 
-    private func open() -> SpoolIndex? {
+    /// Where the index is, safe to print.
+    public nonisolated var location: String { postgres?.location ?? layout.indexPath }
+
+    /// True while an index write failed and the catch-up has not yet succeeded.
+    public var isBehind: Bool { needsRebuild }
+
+    private func open() -> (any IndexStore)? {
+        if let postgres { return postgres } // connects at its first use, again after a loss
         if let index, !index.isDeleted { return index }
         if index != nil {
             logger.warning("index.sqlite was deleted while running: recreating it from the folders")
@@ -52,6 +74,7 @@ public actor Indexer {
             logger.error("cannot open \(layout.indexPath): \(error); the folders remain the truth")
             index = nil
             needsRebuild = true
+            scheduleRetry()
             return nil
         }
     }
@@ -80,6 +103,12 @@ public actor Indexer {
     }
 
     private func write(_ ws: TaskWorkspace) async {
+        // A server that is down would cost a connection time-out per write:
+        // while a catch-up is pending, it alone writes (it covers this task).
+        if postgres != nil && needsRebuild {
+            skipped.insert(ws.taskID)
+            return
+        }
         guard let index = open() else { return }
         // A finished task is not synced at a high rate again: forget its time
         // (a processor that runs for weeks must not grow with its tasks).
@@ -96,6 +125,7 @@ public actor Indexer {
         } catch {
             logger.warning("[Task \(ws.taskID)] index update failed (\(error)); it will be rebuilt from the folders")
             needsRebuild = true
+            scheduleRetry()
         }
     }
 
@@ -130,20 +160,49 @@ public actor Indexer {
 
     /// Rebuilds when the index went missing or an update failed.
     public func rebuildIfNeeded() async {
-        if index?.isDeleted == true || !FileManager.default.fileExists(atPath: layout.indexPath) { needsRebuild = true }
+        if postgres == nil, index?.isDeleted == true || !FileManager.default.fileExists(atPath: layout.indexPath) {
+            needsRebuild = true
+        }
         guard needsRebuild else { return }
         do {
             try await rebuild()
+            if retryDelay != Self.firstRetryDelay { logger.notice("the index at \(location) caught up with the folders") }
             needsRebuild = false
+            retryDelay = Self.firstRetryDelay
+            let moved = skipped
+            skipped = []
+            for id in moved.sorted() {
+                guard let stage = layout.locate(id), let folder = try? TaskFolder.open(layout: layout, stage: stage, id: id) else { continue }
+                await write(folder)
+            }
         } catch {
-            logger.error("index rebuild failed: \(error); will try again")
+            logger.error("index rebuild failed (\(location)): \(error); will try again with backoff; the folders remain the truth")
+            scheduleRetry()
         }
+    }
+
+    /// Tries the catch-up again after the current backoff delay (one retry
+    /// pending at a time), also when no rescan loop runs (`run --drain`).
+    private func scheduleRetry() {
+        guard !retryScheduled else { return }
+        retryScheduled = true
+        let delay = retryDelay
+        retryDelay = min(retryDelay * 2, Self.maxRetryDelay)
+        Task {
+            try? await Task.sleep(for: delay)
+            await self.retryNow()
+        }
+    }
+
+    private func retryNow() async {
+        retryScheduled = false
+        await rebuildIfNeeded()
     }
 
     /// Makes the whole index anew from the folders (`reindex`).
     @discardableResult
     public func rebuild() async throws -> Int {
-        guard let index = open() else { throw IndexUnavailable(path: layout.indexPath) }
+        guard let index = open() else { throw IndexUnavailable(path: location) }
         var rows: [IndexedTask] = []
         for stage in TaskStage.allCases where stage != .pending {
             for id in layout.taskIDs(in: stage) {
@@ -155,7 +214,7 @@ public actor Indexer {
         return rows.count
     }
 
-    public func current() -> SpoolIndex? { open() }
+    public func current() -> (any IndexStore)? { open() }
 }
 
 struct IndexUnavailable: Error, CustomStringConvertible {

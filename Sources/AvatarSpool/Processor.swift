@@ -41,6 +41,7 @@ public final class Processor: Sendable {
         await recoverClaims()
         await services.indexer.reconcileAtStart()
         try runtime.start()
+        if Sys.renameNoReplaceDisabled { logger.warning("AVATAR_TEST_NO_RENAME_NOREPLACE=1: renameat2(RENAME_NOREPLACE) is made to fail as on NFS (a test switch; claims use the NFS fallback)") }
         logger.info("processor started on \(layout.root) (\(services.summary); tasks at once: \(services.settings.taskConcurrency), images at once: \(services.settings.imageConcurrency))")
         try await services.checkModelsAtStart()
         await services.reconcileLedger()

@@ -2,6 +2,7 @@ import AvatarConfig
 import AvatarDomain
 import AvatarHTTP
 import AvatarImaging
+import AvatarIndex
 import AvatarPipeline
 import AvatarProviders
 import AvatarService
@@ -72,7 +73,8 @@ public struct Services: Sendable {
             if case .valid(let spec) = admit(bytes, "task.json") { return spec }
             return nil
         }
-        let indexer = Indexer(layout: layout, parse: parse, logger: logger)
+        let indexer = Indexer(layout: layout, parse: parse, logger: logger,
+                              postgres: settings.indexURL.map { PostgresIndex(conninfo: $0, location: Settings.maskURL($0)) })
         let spoolPage = SpoolPageWriter(layout: layout, indexer: indexer, logger: logger)
         let taskPage = TaskPageBuilder(thumbSize: settings.thumbSize, logger: logger)
         let context = PipelineContext(

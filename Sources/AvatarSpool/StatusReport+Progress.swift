@@ -108,6 +108,7 @@ extension StatusReport {
             for c in stranded { out += "  tmp/\(c.folder)/  from pending/\(c.file)\n" }
         }
         if let spend { out += spend.text }
+        if let index { out += "\n" + index.text }
         return out
     }
 }

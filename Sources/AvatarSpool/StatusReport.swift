@@ -36,6 +36,8 @@ public struct StatusReport: Codable, Sendable {
     public var problems: [String]
     /// Money: today's spend, the budget, each task's cost (nil when images are free).
     public var spend: SpendStatus?
+    /// Whether the index agrees with the folders (IndexState.swift).
+    public var index: IndexState?
 
     public static func make(layout: SpoolLayout, parse: @escaping @Sendable ([UInt8]) -> TaskSpec?,
                             stallSeconds: Double = 3600) async -> StatusReport {

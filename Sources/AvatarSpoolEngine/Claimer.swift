@@ -90,7 +90,7 @@ public struct Claimer: Sendable {
         let linked = fst.st_nlink > 1
         let claim = try ClaimFolder.make(layout: layout, originalName: name)
         do {
-            try Sys.renameNoReplace(pendingfd, name, claim.fd, linked ? ClaimFolder.linkedName : "task.json")
+            try Sys.renameIntoOwnFolder(pendingfd, name, claim.fd, linked ? ClaimFolder.linkedName : "task.json")
         } catch let e as SystemError where e.errno == ENOENT {
             claim.discard()
             return .skipped
@@ -208,7 +208,7 @@ public struct Claimer: Sendable {
         let claim = try ClaimFolder.make(layout: layout, originalName: name)
         let id = TaskID.derive(fromFileName: name)
         do {
-            try Sys.renameNoReplace(pendingfd, name, claim.fd, "task.json")
+            try Sys.renameIntoOwnFolder(pendingfd, name, claim.fd, "task.json")
         } catch let e as SystemError where e.errno == ENOENT {
             claim.discard()
             return .skipped
@@ -237,7 +237,7 @@ public struct Claimer: Sendable {
                 // Unlink, don't move: no link to outside the spool stays in it.
                 try Sys.unlinkat(pendingfd, name, missingOK: false)
             } else {
-                try Sys.renameNoReplace(pendingfd, name, claim.fd, "rejected-entry")
+                try Sys.renameIntoOwnFolder(pendingfd, name, claim.fd, "rejected-entry")
             }
         } catch let e as SystemError where e.errno == ENOENT {
             claim.discard()

@@ -1,3 +1,4 @@
+import Foundation
 import CSyscalls
 
 /// Thin wrappers over system calls: each retries EINTR and throws a
@@ -51,16 +52,74 @@ public enum Sys {
         if Glibc.mkdirat(dirfd, path, mode) != 0 { throw SystemError("mkdir", path: path) }
     }
 
-    /// Renames without ever replacing the target: renameat2(RENAME_NOREPLACE),
-    /// or link+unlink where the file system lacks the flag (files only).
+    /// Test switch, documented in the README: `AVATAR_TEST_NO_RENAME_NOREPLACE=1`
+    /// makes every renameat2(RENAME_NOREPLACE) fail with EINVAL, as it does
+    /// on NFS, so the fallbacks below run on a local disk.
+    public static let renameNoReplaceDisabled = ProcessInfo.processInfo.environment["AVATAR_TEST_NO_RENAME_NOREPLACE"] == "1"
+
+    /// renameat2(RENAME_NOREPLACE); nil when it worked, else its errno
+    /// (EINVAL under the test switch).
+    private static func noReplaceError(_ olddirfd: Int32, _ old: String, _ newdirfd: Int32, _ new: String) -> Int32? {
+        if renameNoReplaceDisabled { return EINVAL }
+        return retrying({ cs_rename_noreplace(olddirfd, old, newdirfd, new) }) == 0 ? nil : errno
+    }
+
+    /// Renames without ever replacing the target: renameat2(RENAME_NOREPLACE).
+    /// Where the file system lacks the flag (NFS: EINVAL): a file is linked
+    /// (link(2) never replaces) and its old name unlinked; a folder is
+    /// renamed after checking the target is absent (rename(2) refuses a
+    /// non-empty one). For sources only this process moves (its temp files,
+    /// its claim and task folders); a source others race for goes through
+    /// `renameIntoOwnFolder`.
     /// - Throws: `SystemError` with EEXIST when the target exists, ENOENT when
-    ///   the source is gone (another process won the rename).
+    ///   the source is gone.
     public static func renameNoReplace(_ olddirfd: Int32, _ old: String, _ newdirfd: Int32, _ new: String) throws {
-        if retrying({ cs_rename_noreplace(olddirfd, old, newdirfd, new) }) == 0 { return }
-        let err = errno
+        guard let err = noReplaceError(olddirfd, old, newdirfd, new) else { return }
         guard err == EINVAL || err == ENOSYS else { throw SystemError("renameat2", path: "\(old) -> \(new)", errno: err) }
-        if Glibc.linkat(olddirfd, old, newdirfd, new, 0) != 0 { throw SystemError("link", path: "\(old) -> \(new)") }
-        if Glibc.unlinkat(olddirfd, old, 0) != 0 { throw SystemError("unlink", path: old) }
+        try renameNoReplaceWithoutFlag(olddirfd, old, newdirfd, new)
+    }
+
+    /// `renameNoReplace`'s fallback where RENAME_NOREPLACE is missing (public for its tests).
+    public static func renameNoReplaceWithoutFlag(_ olddirfd: Int32, _ old: String, _ newdirfd: Int32, _ new: String) throws {
+        guard let st = try lstatat(olddirfd, old) else { throw SystemError("rename", path: "\(old) -> \(new)", errno: ENOENT) }
+        if (st.st_mode & S_IFMT) != S_IFDIR {
+            if Glibc.linkat(olddirfd, old, newdirfd, new, 0) != 0 { throw SystemError("link", path: "\(old) -> \(new)") }
+            // ENOENT: the reply of an unlink that happened was lost (NFS); the source is ours alone.
+            if Glibc.unlinkat(olddirfd, old, 0) != 0 && errno != ENOENT { throw SystemError("unlink", path: old) }
+            return
+        }
+        if try lstatat(newdirfd, new) != nil { throw SystemError("rename", path: "\(old) -> \(new)", errno: EEXIST) }
+        if retrying({ Glibc.renameat(olddirfd, old, newdirfd, new) }) != 0 {
+            let e = errno
+            if e == ENOTEMPTY || e == EEXIST { throw SystemError("rename", path: "\(old) -> \(new)", errno: EEXIST) }
+            // NFS: a retransmitted rename whose first reply was lost answers ENOENT though it happened.
+            if e == ENOENT, try lstatat(olddirfd, old) == nil, try lstatat(newdirfd, new) != nil { return }
+            throw SystemError("rename", path: "\(old) -> \(new)", errno: e)
+        }
+    }
+
+    /// Takes an entry several processes may race for (a file in pending/)
+    /// into `new`, a name inside a folder that is this process's alone (a
+    /// fresh claim folder): exactly one taker wins, the others get ENOENT.
+    /// renameat2(RENAME_NOREPLACE) where it works; on NFS (EINVAL) a plain
+    /// rename, which replaces nothing since the folder is ours, and which
+    /// only one taker can win because the source name exists once. A
+    /// rename whose reply was lost (ENOENT though it happened) is recognised
+    /// by the entry now in our folder. (link+unlink would not do here: two
+    /// takers can both link before either unlinks.)
+    /// - Throws: `SystemError` with ENOENT when another process took it.
+    public static func renameIntoOwnFolder(_ olddirfd: Int32, _ old: String, _ newdirfd: Int32, _ new: String) throws {
+        guard let err = noReplaceError(olddirfd, old, newdirfd, new) else { return }
+        guard err == EINVAL || err == ENOSYS else { throw SystemError("renameat2", path: "\(old) -> \(new)", errno: err) }
+        try renameIntoOwnFolderWithoutFlag(olddirfd, old, newdirfd, new)
+    }
+
+    /// `renameIntoOwnFolder`'s fallback where RENAME_NOREPLACE is missing (public for its tests).
+    public static func renameIntoOwnFolderWithoutFlag(_ olddirfd: Int32, _ old: String, _ newdirfd: Int32, _ new: String) throws {
+        if retrying({ Glibc.renameat(olddirfd, old, newdirfd, new) }) == 0 { return }
+        let e = errno
+        if e == ENOENT, try lstatat(newdirfd, new) != nil { return }
+        throw SystemError("rename", path: "\(old) -> \(new)", errno: e)
     }
 
     /// rename(2) relative to directories; replaces the target.

@@ -36,12 +36,13 @@ struct RetryCommand: AsyncParsableCommand {
 struct ReindexCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reindex",
-        abstract: "Rebuild index.sqlite from the folders.",
+        abstract: "Rebuild the index (index.sqlite, or PostgreSQL with AVATAR_INDEX_URL) from the folders.",
         discussion: """
-            The folders are the truth; the index is derived. Safe while a processor runs. A corrupt index.sqlite is moved aside (index.sqlite.corrupt-<time>) and built anew.
+            The folders are the truth; the index is derived. Safe while a processor runs. A corrupt index.sqlite is moved aside (index.sqlite.corrupt-<time>) and built anew. In PostgreSQL the rebuild is one transaction that upserts every task and deletes the others (the ids of the tasks that stay do not change).
 
             Example:
               avatar-spool reindex --spool /srv/avatars
+              AVATAR_INDEX_URL=postgresql://db.example/avatars avatar-spool reindex --spool /srv/avatars
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -54,6 +55,6 @@ struct ReindexCommand: AsyncParsableCommand {
             print("the index was corrupt: moved it aside to \(aside)")
         }
         await services.spoolPage.writeNow()
-        print("indexed \(n) task(s) into \(services.layout.indexPath)")
+        print("indexed \(n) task(s) into \(services.indexer.location)")
     }
 }

@@ -58,6 +58,7 @@ struct StatusCommand: AsyncParsableCommand {
             var report = await StatusReport.make(layout: services.layout, parse: services.parse,
                                                  stallSeconds: services.service.stallSeconds)
             report.spend = await SpendStatus.make(services)
+            if !report.counts.isEmpty { report.index = await IndexState.measure(services) }
             let noSpool = report.counts.isEmpty // nothing was there to count
             if json {
                 try printJSON(report)
