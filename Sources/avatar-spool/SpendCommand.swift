@@ -24,8 +24,7 @@ struct SpendCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
-        if let since, since.count != 10 || SpendDay.day(ofTimestamp: since + "T00:00:00Z") == nil
-            || since.split(separator: "-").count != 3 || since.split(separator: "-").contains(where: { Int($0) == nil }) {
+        if let since, since.count != 10 || ISO8601DateFormatter().date(from: since + "T00:00:00Z") == nil {
             throw ValidationError("--since \(since) is not a day written YYYY-MM-DD (such as 2026-11-01)")
         }
     }
