@@ -32,12 +32,12 @@ public struct ImageModelFamily: Sendable, Equatable {
         // Compatible gateways may prefix the vendor: "openai/gpt-image-2.6-flare".
         let name = model.split(separator: "/").last.map { String($0).lowercased() } ?? ""
         if name == "chatgpt-image-latest" { return gptImage1(mini: false) }
-        if name == "dall-e-3" {
+        if name == "dall-e-3" { // retired: shut down on 2026-05-12
             return ImageModelFamily(name: "dall-e-3 (retired)", qualities: ["standard", "hd"], complexities: [],
                                     sizeRule: .oneOf(sizes([(1024, 1024), (1792, 1024), (1024, 1792)]), allowsAuto: false),
                                     sendsResponseFormat: true, takesInputFidelity: false, retired: true)
         }
-        if name == "dall-e-2" {
+        if name == "dall-e-2" { // retired: shut down on 2026-05-12
             return ImageModelFamily(name: "dall-e-2 (retired)", qualities: ["standard"], complexities: [],
                                     sizeRule: .oneOf(sizes([(256, 256), (512, 512), (1024, 1024)]), allowsAuto: false),
                                     sendsResponseFormat: true, takesInputFidelity: false, retired: true)

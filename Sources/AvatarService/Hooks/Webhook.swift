@@ -23,12 +23,13 @@ public struct Webhook: Sendable {
     }
 
     /// "sha256=<hex>" for `body`.
-    public static func signature(of body: [UInt8], secret: [UInt8]) -> String {
-        "sha256=" + HMACSHA256.authenticationCode(for: body, key: secret).hexString
+    /// - Throws: `CryptoError` when libcrypto cannot compute the HMAC.
+    public static func signature(of body: [UInt8], secret: [UInt8]) throws -> String {
+        "sha256=" + (try HMACSHA256.authenticationCode(for: body, key: secret)).hexString
     }
 
     /// The request for `event`.
-    public func request(for event: FinishEvent) -> HTTPRequest {
+    public func request(for event: FinishEvent) throws -> HTTPRequest {
         let body = event.json()
         var headers: [(name: String, value: String)] = [
             ("Content-Type", "application/json"),
@@ -36,7 +37,7 @@ public struct Webhook: Sendable {
             // Receivers deduplicate on this: a retried delivery carries the same id.
             ("X-Avatar-Delivery", "\(event.taskID)/\(event.status)"),
         ]
-        if let secret { headers.append((Self.signatureHeader, Self.signature(of: body, secret: secret))) }
+        if let secret { headers.append((Self.signatureHeader, try Self.signature(of: body, secret: secret))) }
         return HTTPRequest(method: "POST", url: url, headers: headers, body: .bytes(body), timeout: timeout)
     }
 
@@ -45,7 +46,7 @@ public struct Webhook: Sendable {
     ///   when no attempt got an answer.
     @discardableResult
     public func deliver(_ event: FinishEvent) async throws -> Int {
-        let response = try await client.send(request(for: event))
+        let response = try await client.send(try request(for: event))
         guard (200..<300).contains(response.status) else {
             throw WebhookError(status: response.status, body: String(response.bodyText.prefix(300)))
         }

@@ -47,9 +47,9 @@ public struct FileDigest: Sendable {
         var partStart: Int64 = 0, partFill: Int64 = 0
         var offset: Int64 = 0
 
-        func closePart() {
+        func closePart() throws {
             parts.append(RangeDigest(offset: partStart, length: partFill,
-                                     md5: partMD5.finalize(), sha256: partSHA.finalize()))
+                                     md5: try partMD5.finalize(), sha256: try partSHA.finalize()))
             partMD5 = MD5()
             partSHA = SHA256()
             partStart += partFill
@@ -75,12 +75,12 @@ public struct FileDigest: Sendable {
                 partSHA.update(piece)
                 partFill += Int64(room)
                 chunk = UnsafeRawBufferPointer(rebasing: chunk[room...])
-                if partFill == partLength { closePart() }
+                if partFill == partLength { try closePart() }
             }
             offset += Int64(n)
         }
-        if partFill > 0 || parts.isEmpty { closePart() }
-        return FileDigest(size: size, sha256Hex: whole.finalize().hexString,
-                          md5Hex: wholeMD5.map { $0.finalize().hexString }, parts: parts)
+        if partFill > 0 || parts.isEmpty { try closePart() }
+        return FileDigest(size: size, sha256Hex: try whole.finalize().hexString,
+                          md5Hex: try wholeMD5.map { try $0.finalize().hexString }, parts: parts)
     }
 }

@@ -66,10 +66,11 @@ extension S3Store {
         }
         xml += "</CompleteMultipartUpload>"
         let body = Array(xml.utf8)
+        let (md5, sha256) = try (MD5.hash(body), SHA256.hash(body))
         _ = try await send(signed("POST", requestURL(for: key, query: "uploadId=\(S3Keys.encodeQueryValue(uploadID))"), headers: [
             ("Content-Type", "application/xml"),
-            ("Content-MD5", Data(MD5.hash(body)).base64EncodedString()),
-            ("x-amz-content-sha256", SHA256.hash(body).hexString),
+            ("Content-MD5", Data(md5).base64EncodedString()),
+            ("x-amz-content-sha256", sha256.hexString),
         ], body: .bytes(body)), operation: "CompleteMultipartUpload", key: key)
     }
 

@@ -5,21 +5,21 @@ import Testing
 
 @Suite struct S3UnitTests {
     @Test("SHA-256 matches the FIPS 180-2 / NIST vectors")
-    func sha256Vectors() {
-        #expect(SHA256.hash([]).hexString == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        #expect(SHA256.hash(Array("abc".utf8)).hexString == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(SHA256.hash(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)).hexString
+    func sha256Vectors() throws {
+        #expect(try SHA256.hash([]).hexString == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(try SHA256.hash(Array("abc".utf8)).hexString == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(try SHA256.hash(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)).hexString
             == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
         var h = SHA256()
         let block = [UInt8](repeating: UInt8(ascii: "a"), count: 1000)
         for _ in 0..<1000 { h.update(block) }
-        #expect(h.finalize().hexString == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        #expect(try h.finalize().hexString == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 
     @Test("SHA-256 gives the same digest however the input is split")
-    func sha256Streaming() {
+    func sha256Streaming() throws {
         let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
-        let whole = SHA256.hash(bytes)
+        let whole = try SHA256.hash(bytes)
         for split in [1, 55, 56, 63, 64, 65, 127, 500] {
             var h = SHA256()
             var i = 0
@@ -27,12 +27,12 @@ import Testing
                 h.update(Array(bytes[i..<min(i + split, bytes.count)]))
                 i += split
             }
-            #expect(h.finalize() == whole, "split \(split)")
+            #expect(try h.finalize() == whole, "split \(split)")
         }
     }
 
     @Test("MD5 matches the RFC 1321 vectors")
-    func md5Vectors() {
+    func md5Vectors() throws {
         let vectors = [
             ("", "d41d8cd98f00b204e9800998ecf8427e"),
             ("a", "0cc175b9c0f1b6a831c399e269772661"),
@@ -43,9 +43,9 @@ import Testing
             (String(repeating: "1234567890", count: 8), "57edf4a22be3c955ac49da2e2107b67a"),
         ]
         for (input, hex) in vectors {
-            #expect(MD5.hash(Array(input.utf8)).hexString == hex, "MD5(\"\(input)\")")
+            #expect(try MD5.hash(Array(input.utf8)).hexString == hex, "MD5(\"\(input)\")")
         }
-        #expect(Data(MD5.hash(Array("hi\n".utf8))).base64EncodedString() == "dk76iD3aHhHbR2ccSju9ng==")
+        #expect(Data(try MD5.hash(Array("hi\n".utf8))).base64EncodedString() == "dk76iD3aHhHbR2ccSju9ng==")
     }
 
     @Test("file digests cover the whole file and each part")
@@ -56,8 +56,8 @@ import Testing
         let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
         let single = try FileDigest.compute(path: path, partSize: nil)
         #expect(single.size == Int64(bytes.count))
-        #expect(single.sha256Hex == SHA256.hash(bytes).hexString)
-        #expect(single.md5Hex == MD5.hash(bytes).hexString)
+        #expect(try single.sha256Hex == SHA256.hash(bytes).hexString)
+        #expect(try single.md5Hex == MD5.hash(bytes).hexString)
         #expect(single.parts.count == 1)
         let parted = try FileDigest.compute(path: path, partSize: 2 << 20)
         #expect(parted.sha256Hex == single.sha256Hex)
@@ -65,8 +65,8 @@ import Testing
         #expect(parted.parts.map(\.length) == [2 << 20, 2 << 20, Int64(bytes.count - (4 << 20))])
         for part in parted.parts {
             let slice = Array(bytes[Int(part.offset)..<Int(part.offset + part.length)])
-            #expect(part.md5 == MD5.hash(slice))
-            #expect(part.sha256 == SHA256.hash(slice))
+            #expect(try part.md5 == MD5.hash(slice))
+            #expect(try part.sha256 == SHA256.hash(slice))
         }
         let emptyPath = dir + "/empty"
         _ = FileManager.default.createFile(atPath: emptyPath, contents: Data())

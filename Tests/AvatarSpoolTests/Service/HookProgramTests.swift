@@ -67,9 +67,9 @@ import Testing
     }
 
     @Test("the webhook signature is HMAC-SHA256 of the body, as a receiver recomputes it")
-    func signature() {
+    func signature() throws {
         // python3 -c 'import hmac,hashlib;print(hmac.new(b"s3cret",b"{\"a\":1}",hashlib.sha256).hexdigest())'
-        #expect(Webhook.signature(of: Array(#"{"a":1}"#.utf8), secret: Array("s3cret".utf8))
+        #expect(try Webhook.signature(of: Array(#"{"a":1}"#.utf8), secret: Array("s3cret".utf8))
                 == "sha256=" + "5910e62016ef5034272c926c27071992a465c2335cecf41851bda071577f4f6d")
     }
 }
