@@ -10,6 +10,17 @@ import Foundation
 public final class PostgresIndex: IndexStore {
     public let location: String
     let connection: PGConnection
+
+    /// One persona row: `$n` placeholders cast where PostgreSQL needs a type; the times are the server's.
+    static let resultsUpsert: String = {
+        var values = (1...IndexColumns.results.count).map { "$\($0)" }
+        values[0] += "::int"   // task_id
+        values[1] += "::int"   // persona_index
+        values[5] += "::int"   // age
+        let cost = "$\(IndexColumns.results.count + 1)::double precision"
+        return IndexColumns.resultsUpsert(values: values + ["now() AT TIME ZONE 'UTC'", "now() AT TIME ZONE 'UTC'", cost])
+    }()
+
     /// libpq blocks: its calls run here, never on Swift's cooperative pool.
     /// One connection is used by one call at a time (PGConnection's lock), so
     /// a few threads are plenty.
@@ -141,24 +152,7 @@ public final class PostgresIndex: IndexStore {
                 urls[0], urls[1], urls[2], urls[3], r.baseThumbURL, thumbs[0], thumbs[1], thumbs[2], thumbs[3],
                 r.costUSD.map { String($0) },
             ]
-            try s.query("""
-                INSERT INTO generation_results (task_id, persona_index, firstname, lastname, gender, age, country,
-                    city, occupation, bio, image_prompt, status, error, base_image_url, image_1_url, image_2_url,
-                    image_3_url, image_4_url, base_thumb_url, thumb_1_url, thumb_2_url, thumb_3_url, thumb_4_url,
-                    created_at, updated_at, cost_usd)
-                VALUES ($1::int, $2::int, $3, $4, $5, $6::int, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-                        $19, $20, $21, $22, $23, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC', $24::double precision)
-                ON CONFLICT (task_id, persona_index) DO UPDATE SET firstname = excluded.firstname,
-                    lastname = excluded.lastname, gender = excluded.gender, age = excluded.age,
-                    country = excluded.country, city = excluded.city, occupation = excluded.occupation,
-                    bio = excluded.bio, image_prompt = excluded.image_prompt, status = excluded.status,
-                    error = excluded.error, base_image_url = excluded.base_image_url,
-                    image_1_url = excluded.image_1_url, image_2_url = excluded.image_2_url,
-                    image_3_url = excluded.image_3_url, image_4_url = excluded.image_4_url,
-                    base_thumb_url = excluded.base_thumb_url, thumb_1_url = excluded.thumb_1_url,
-                    thumb_2_url = excluded.thumb_2_url, thumb_3_url = excluded.thumb_3_url,
-                    thumb_4_url = excluded.thumb_4_url, updated_at = excluded.updated_at, cost_usd = excluded.cost_usd
-                """, args, context: context)
+            try s.query(Self.resultsUpsert, args, context: context)
         }
     }
 }

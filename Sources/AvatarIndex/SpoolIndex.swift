@@ -96,6 +96,10 @@ public final class SpoolIndex: Sendable {
         return f.string(from: date)
     }
 
+    /// One persona row: `?` for every value (the times come as text, like the tasks').
+    static let resultsUpsert = IndexColumns.resultsUpsert(
+        values: Array(repeating: "?", count: IndexColumns.results.count + IndexColumns.resultsTail.count))
+
     private static func upsert(_ t: IndexedTask, _ db: Database) throws {
         let now = timestamp(Date())
         try db.execute(sql: """
@@ -123,23 +127,7 @@ public final class SpoolIndex: Sendable {
                 urls[0], urls[1], urls[2], urls[3], r.baseThumbURL, thumbs[0], thumbs[1], thumbs[2], thumbs[3], now, now,
                 r.costUSD,
             ]
-            try db.execute(sql: """
-                INSERT INTO generation_results (task_id, persona_index, firstname, lastname, gender, age, country,
-                    city, occupation, bio, image_prompt, status, error, base_image_url, image_1_url, image_2_url,
-                    image_3_url, image_4_url, base_thumb_url, thumb_1_url, thumb_2_url, thumb_3_url, thumb_4_url,
-                    created_at, updated_at, cost_usd)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(task_id, persona_index) DO UPDATE SET firstname = excluded.firstname,
-                    lastname = excluded.lastname, gender = excluded.gender, age = excluded.age,
-                    country = excluded.country, city = excluded.city, occupation = excluded.occupation,
-                    bio = excluded.bio, image_prompt = excluded.image_prompt, status = excluded.status,
-                    error = excluded.error, base_image_url = excluded.base_image_url,
-                    image_1_url = excluded.image_1_url, image_2_url = excluded.image_2_url,
-                    image_3_url = excluded.image_3_url, image_4_url = excluded.image_4_url,
-                    base_thumb_url = excluded.base_thumb_url, thumb_1_url = excluded.thumb_1_url,
-                    thumb_2_url = excluded.thumb_2_url, thumb_3_url = excluded.thumb_3_url,
-                    thumb_4_url = excluded.thumb_4_url, updated_at = excluded.updated_at, cost_usd = excluded.cost_usd
-                """, arguments: StatementArguments(args))
+            try db.execute(sql: Self.resultsUpsert, arguments: StatementArguments(args))
         }
     }
 
