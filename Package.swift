@@ -83,7 +83,7 @@ let package = Package(
         // floor 4: leases in PostgreSQL for hosts sharing one spool
         // (AVATAR_LEASES=postgres): a dedicated connection, heartbeats, epochs
         .target(name: "AvatarLeases", dependencies: [
-            "AvatarSystem", "AvatarPostgres", "AvatarIndex", "AvatarSpoolEngine",
+            "AvatarSystem", "AvatarPostgres", "AvatarIndex", "AvatarSpoolEngine", "AvatarDomain",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
 

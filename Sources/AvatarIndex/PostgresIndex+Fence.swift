@@ -63,6 +63,14 @@ extension PostgresIndex {
         try await run { try LeaseTables.epochs($0) }
     }
 
+    /// The current epoch of one task (nil: never leased).
+    public func leaseEpoch(_ taskID: String) async throws -> Int64? {
+        try await run { s in
+            let row = try s.query("SELECT epoch FROM task_leases WHERE task_id = $1", [taskID], context: "read the lease of \(taskID)")
+            return (row.first?["epoch"] ?? nil).flatMap { Int64($0) }
+        }
+    }
+
     static func lockForObservers(_ s: PGSession) throws {
         try s.query("LOCK TABLE task_leases IN SHARE MODE", context: "fence index writes")
     }

@@ -95,6 +95,9 @@ public final class LeaseManager: Ownership, @unchecked Sendable {
         return lease
     }
 
+    /// The lease this processor holds on task `id`, lost or not.
+    func lease(forTask id: String) -> TaskLease? { lock.withLock { held[.task(id)] } }
+
     /// Gives `lease` back. Blocking.
     func release(_ lease: TaskLease) {
         let sameSession: Bool = lock.withLock {

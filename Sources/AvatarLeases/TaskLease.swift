@@ -1,3 +1,4 @@
+import AvatarDomain
 import AvatarSpoolEngine
 import Foundation
 

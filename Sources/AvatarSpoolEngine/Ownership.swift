@@ -1,3 +1,4 @@
+import AvatarDomain
 import Foundation
 
 /// Who may work on a task or a claim folder. On one host the flock on the
@@ -50,17 +51,6 @@ public protocol OwnershipToken: AnyObject, Sendable {
     func onLost(_ body: @escaping @Sendable () -> Void)
     /// Gives the lease back (idempotent). Blocking.
     func release()
-}
-
-/// Thrown by a guard when the lease of a task is no longer this processor's.
-public struct LeaseLost: Error, CustomStringConvertible, Sendable {
-    public var name: String
-    public var reason: String
-    public init(name: String, reason: String) {
-        self.name = name
-        self.reason = reason
-    }
-    public var description: String { "\(name): lease lost (\(reason)); this processor stopped touching it" }
 }
 
 /// One host: the flock is the ownership; nothing more to take.
