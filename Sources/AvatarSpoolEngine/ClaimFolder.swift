@@ -62,7 +62,7 @@ final class ClaimFolder: @unchecked Sendable {
         // Another processor's `recoverClaims` may lock a claim folder in the
         // moment between its mkdir and this lock (it then removes it as
         // empty): such a folder is never used; take another.
-        guard try Sys.tryLock(lockfd, path: path) else {
+        guard try layout.ownership.isShared || Sys.tryLock(lockfd, path: path) else {
             Sys.close(lockfd)
             Sys.close(fd)
             return try make(layout: layout, originalName: originalName)
@@ -82,7 +82,7 @@ final class ClaimFolder: @unchecked Sendable {
             Sys.close(fd)
             return nil
         }
-        guard (try? Sys.tryLock(lockfd, path: path)) == true,
+        guard layout.ownership.isShared || (try? Sys.tryLock(lockfd, path: path)) == true,
               let token = (try? layout.ownership.acquire(.claim(name))) ?? nil else {
             Sys.close(lockfd)
             Sys.close(fd)

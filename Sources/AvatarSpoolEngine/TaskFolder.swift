@@ -77,7 +77,10 @@ public final class TaskFolder: TaskWorkspace, @unchecked Sendable {
         // it may throw when the lease service cannot be reached).
         let taken: (any OwnershipToken)?
         do {
-            taken = try Sys.tryLock(lockfd, path: path + "/" + lockName) ? try layout.ownership.acquire(.task(id)) : nil
+            // Under leases flock is not asked: on NFS it may be local to a
+            // host, or stay held for 90 s after its host died.
+            let locked = layout.ownership.isShared ? true : try Sys.tryLock(lockfd, path: path + "/" + lockName)
+            taken = locked ? try layout.ownership.acquire(.task(id)) : nil
         } catch {
             Sys.close(lockfd)
             Sys.close(dirfd)
