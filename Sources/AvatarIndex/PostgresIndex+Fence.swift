@@ -71,6 +71,20 @@ extension PostgresIndex {
         }
     }
 
+    /// Holder → the tasks it holds a lease on right now (for `status`).
+    public func leaseHolders() async throws -> [String: [String]] {
+        try await run { s in
+            let held = try LeaseTables.heldKeys(s)
+            var out: [String: [String]] = [:]
+            for row in try s.query("SELECT task_id, holder FROM task_leases", context: "read lease holders") {
+                guard let id = row["task_id"] ?? nil, let holder = row["holder"] ?? nil,
+                      held.contains(LeaseTables.taskKey(id)) else { continue }
+                out[holder, default: []].append(id)
+            }
+            return out.mapValues { $0.sorted() }
+        }
+    }
+
     static func lockForObservers(_ s: PGSession) throws {
         try s.query("LOCK TABLE task_leases IN SHARE MODE", context: "fence index writes")
     }

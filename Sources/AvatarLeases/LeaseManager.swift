@@ -127,6 +127,17 @@ public final class LeaseManager: Ownership, @unchecked Sendable {
         connection.close()
     }
 
+    /// For `doctor`: connects a lease session (its settings need PostgreSQL
+    /// 14 or later, for idle_session_timeout) and says what it found.
+    /// Blocking. - Throws: `PGError` with the server's words.
+    public func probe() throws -> String {
+        let version = try connection.withSession { s in
+            try s.query("SHOW server_version", context: "lease probe").first?["server_version"] ?? nil
+        }
+        connection.close()
+        return "postgres as \(holder), lease \(Int(timings.seconds)) s (AVATAR_LEASE_SECONDS): a silent host loses its tasks within it; server \(version ?? "?") accepts the lease session's settings (idle_session_timeout, tcp_user_timeout)"
+    }
+
     // MARK: validity
 
     /// Called with `lock` held.
