@@ -63,9 +63,11 @@ public final class LeaseManager: Ownership, @unchecked Sendable {
         let key = LeaseTables.key(name.description)
         let started = ContinuousClock.now
         let holder = holder
-        let result: (epoch: Int64, generation: Int)? = try connection.withSession { s in
+        // (epoch, session generation); epoch nil when another session holds it.
+        let result: (epoch: Int64?, generation: Int) = try connection.withSession { s in
             let ok = try s.query("SELECT pg_try_advisory_lock($1::bigint) AS ok", [String(key)], context: "lease of \(name)")
-            guard (ok.first?["ok"] ?? nil) == "t" else { return nil }
+            let session = lock.withLock { self.generation }
+            guard (ok.first?["ok"] ?? nil) == "t" else { return (nil, session) }
             var epoch: Int64 = 0
             if case .task(let id) = name {
                 do {
@@ -75,12 +77,13 @@ public final class LeaseManager: Ownership, @unchecked Sendable {
                     throw error
                 }
             }
-            return (epoch, lock.withLock { generation })
+            return (epoch, session)
         }
-        guard let result else { return nil }
-        let lease = TaskLease(manager: self, name: name, key: key, epoch: result.epoch, generation: result.generation)
+        // Any answer proves the session alive, like a heartbeat.
+        lock.withLock { confirm(generation: result.generation, at: started) }
+        guard let epoch = result.epoch else { return nil }
+        let lease = TaskLease(manager: self, name: name, key: key, epoch: epoch, generation: result.generation)
         let clash: Bool = lock.withLock {
-            confirm(generation: result.generation, at: started)
             if held[name] != nil { return true }
             held[name] = lease
             return false
@@ -91,7 +94,7 @@ public final class LeaseManager: Ownership, @unchecked Sendable {
             try? connection.withSession { _ = try $0.query("SELECT pg_advisory_unlock($1::bigint)", [String(key)]) }
             return nil
         }
-        if case .task(let id) = name { logger.debug("[Task \(id)] lease taken, epoch \(result.epoch)") }
+        if case .task(let id) = name { logger.debug("[Task \(id)] lease taken, epoch \(epoch)") }
         return lease
     }
 
