@@ -6,8 +6,9 @@ import Foundation
 /// it, an exclusive flock on its `.lock` file. The lock follows the folder
 /// through renames; a folder whose lock can be taken has no live processor.
 ///
-/// Confinement: `stageValue` is guarded by `mutex`; the fds are immutable
-/// and closed in `deinit`.
+/// Confinement: `stageValue` is guarded by `mutex`; the fds are immutable.
+/// This class is their owner (they live as long as the folder is held, past
+/// any one scope): `deinit` closes them.
 public final class TaskFolder: TaskWorkspace, @unchecked Sendable {
     public let layout: SpoolLayout
     public let taskID: String
@@ -36,28 +37,21 @@ public final class TaskFolder: TaskWorkspace, @unchecked Sendable {
     /// - Throws: `SystemError` from open or flock.
     public static func lock(layout: SpoolLayout, stage: TaskStage, id: String) throws -> TaskFolder? {
         let path = layout.taskPath(stage, id)
-        let dirfd: Int32
+        let dirfd: OwnedFD
         do {
-            dirfd = try Sys.open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
+            dirfd = try Sys.openOwned(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
         } catch let e as SystemError where e.errno == ENOENT || e.errno == ENOTDIR || e.errno == ELOOP {
             return nil
         }
-        let lockfd: Int32
-        do {
-            lockfd = try Sys.openat(dirfd, lockName, O_RDWR | O_CREAT | O_NOFOLLOW)
-        } catch {
-            Sys.close(dirfd)
-            throw error
-        }
-        let folder = TaskFolder(layout: layout, taskID: id, stage: stage, dirfd: dirfd, lockfd: lockfd)
-        guard try Sys.tryLock(lockfd, path: path + "/" + lockName) else { return nil }
+        let lockfd = try Sys.openOwned(dirfd.raw, lockName, O_RDWR | O_CREAT | O_NOFOLLOW)
+        let folder = TaskFolder(layout: layout, taskID: id, stage: stage, dirfd: dirfd.release(), lockfd: lockfd.release())
+        guard try Sys.tryLock(folder.lockfd, path: path + "/" + lockName) else { return nil }
         // The folder may have been renamed between open and lock: only a lock
         // on the folder still at `path` counts.
-        var st = stat()
-        guard lstat(path, &st) == 0, let mine = try? Sys.fstat(dirfd),
+        guard let st = try? Sys.lstatat(AT_FDCWD, path), let mine = try? Sys.fstat(folder.dirfd),
               st.st_ino == mine.st_ino, st.st_dev == mine.st_dev else { return nil }
         // Ours now: what a killed holder was writing is garbage.
-        AtomicFile.removeTemporaries(in: dirfd, path: path)
+        AtomicFile.removeTemporaries(in: folder.dirfd, path: path)
         return folder
     }
 
@@ -89,35 +83,35 @@ public final class TaskFolder: TaskWorkspace, @unchecked Sendable {
         return parts.count == 2 ? (parts[0], parts[1]) : (nil, parts[0])
     }
 
-    /// Opens (and with `create`, makes) a sub-folder of the task folder.
-    private func subfolder(_ name: String?, create: Bool) throws -> Int32? {
-        guard let name else { return nil }
+    /// Runs `body` with a sub-folder's descriptor (opened for the call, and
+    /// with `create` made when missing), or the task folder's own when
+    /// `name` is nil. - Returns: nil when the sub-folder is missing and
+    /// `create` is false.
+    private func inFolder<T>(_ name: String?, create: Bool, _ body: (Int32) throws -> T) throws -> T? {
+        guard let name else { return try body(dirfd) }
+        let flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW
+        let sub: OwnedFD
         do {
-            return try Sys.openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
-        } catch let e as SystemError where e.errno == ENOENT && create {
-            if mkdirat(dirfd, name, 0o777) != 0 && errno != EEXIST { throw SystemError("mkdir", path: name) }
+            sub = try Sys.openOwned(dirfd, name, flags)
+        } catch let e as SystemError where e.errno == ENOENT {
+            guard create else { return nil }
+            do { try Sys.mkdirat(dirfd, name) } catch let e as SystemError where e.errno == EEXIST {}
             try Sys.fsync(dirfd, path: path)
-            return try Sys.openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
+            sub = try Sys.openOwned(dirfd, name, flags)
         }
+        return try body(sub.raw)
     }
 
     public func readSync(_ relative: String, limit: Int = 256 << 20) throws -> [UInt8]? {
         let (folder, name) = try Self.split(relative)
-        let sub: Int32?
-        do {
-            sub = try subfolder(folder, create: false)
-        } catch let e as SystemError where e.errno == ENOENT {
-            return nil
-        }
-        defer { if let sub { Sys.close(sub) } }
-        return try AtomicFile.read(name, in: sub ?? dirfd, limit: limit)
+        return try inFolder(folder, create: false) { try AtomicFile.read(name, in: $0, limit: limit) } ?? nil
     }
 
     public func writeSync(_ relative: String, _ bytes: [UInt8]) throws {
         let (folder, name) = try Self.split(relative)
-        let sub = try subfolder(folder, create: true)
-        defer { if let sub { Sys.close(sub) } }
-        try AtomicFile.write(bytes, to: name, in: sub ?? dirfd, dirPath: absolutePath(folder ?? "."))
+        _ = try inFolder(folder, create: true) {
+            try AtomicFile.write(bytes, to: name, in: $0, dirPath: absolutePath(folder ?? "."))
+        }
     }
 
     /// Files of one sub-folder (or of the task folder itself) in one batch.
@@ -130,9 +124,9 @@ public final class TaskFolder: TaskWorkspace, @unchecked Sendable {
             guard f == folder else { throw SystemError("writeAll", path: file.path, errno: EINVAL) }
             items.append((name, file.bytes))
         }
-        let sub = try subfolder(folder, create: true)
-        defer { if let sub { Sys.close(sub) } }
-        try AtomicFile.writeMany(items, in: sub ?? dirfd, dirPath: absolutePath(folder ?? "."))
+        _ = try inFolder(folder, create: true) {
+            try AtomicFile.writeMany(items, in: $0, dirPath: absolutePath(folder ?? "."))
+        }
     }
 
     public func writeAll(_ files: [(path: String, bytes: [UInt8])]) async throws {
@@ -148,20 +142,12 @@ public final class TaskFolder: TaskWorkspace, @unchecked Sendable {
     }
 
     public func exists(_ relative: String) -> Bool {
-        var st = stat()
-        return fstatat(dirfd, relative, &st, AT_SYMLINK_NOFOLLOW) == 0
+        (try? Sys.lstatat(dirfd, relative)) != nil
     }
 
     public func remove(_ relative: String) throws {
         let (folder, name) = try Self.split(relative)
-        let sub: Int32?
-        do {
-            sub = try subfolder(folder, create: false)
-        } catch let e as SystemError where e.errno == ENOENT {
-            return
-        }
-        defer { if let sub { Sys.close(sub) } }
-        try Sys.unlinkat(sub ?? dirfd, name)
+        _ = try inFolder(folder, create: false) { try Sys.unlinkat($0, name) }
     }
 
     /// Names directly inside the task folder.
@@ -180,13 +166,11 @@ public final class TaskFolder: TaskWorkspace, @unchecked Sendable {
         guard from != stage else { return }
         guard from.canMove(to: stage) else { throw TaskTransitionError(taskID: taskID, from: from, to: stage) }
         let oldfd = try layout.openFolder(layout.folder(from))
-        defer { Sys.close(oldfd) }
         let newfd = try layout.openFolder(layout.folder(stage))
-        defer { Sys.close(newfd) }
-        try Sys.renameNoReplace(oldfd, taskID, newfd, taskID)
+        try Sys.renameNoReplace(oldfd.raw, taskID, newfd.raw, taskID)
         stageValue = stage
-        try Sys.fsync(newfd, path: layout.folder(stage))
-        try Sys.fsync(oldfd, path: layout.folder(from))
+        try Sys.fsync(newfd.raw, path: layout.folder(stage))
+        try Sys.fsync(oldfd.raw, path: layout.folder(from))
     }
 
     public func transition(to stage: TaskStage) async throws {
