@@ -145,6 +145,11 @@ public final class TaskFolder: TaskWorkspace, @unchecked Sendable {
         (try? Sys.lstatat(dirfd, relative)) != nil
     }
 
+    public func modificationDate(_ relative: String) -> Date? {
+        guard let st = try? Sys.lstatat(dirfd, relative) else { return nil }
+        return Date(timeIntervalSince1970: Double(st.st_mtim.tv_sec))
+    }
+
     public func remove(_ relative: String) throws {
         let (folder, name) = try Self.split(relative)
         _ = try inFolder(folder, create: false) { try Sys.unlinkat($0, name) }
