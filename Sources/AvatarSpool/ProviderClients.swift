@@ -42,6 +42,11 @@ public struct ProviderClients: Sendable {
                        limiter: AsyncLimiter(limit: settings.imageConcurrency), name: "openai-images", logger: logger)
     }
 
+    /// The finish webhook's (AVATAR_WEBHOOK_URL): the providers' retry policy, no rate or concurrency limit.
+    public func webhook(policy: RetryPolicy, logger: Logger) -> RetryingClient {
+        RetryingClient(transport: transport, policy: policy, name: "webhook", logger: logger)
+    }
+
     /// The Flowise persona provider over its own client.
     public func flowiseProvider(_ settings: FlowiseSettings, logger: Logger = Logger(label: "avatar-spool.flowise")) -> FlowisePersonaProvider {
         FlowisePersonaProvider(settings: settings, client: flowise(settings, logger: logger), logger: logger)
