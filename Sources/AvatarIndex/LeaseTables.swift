@@ -16,7 +16,17 @@ public enum LeaseTables {
             task_id TEXT PRIMARY KEY,
             epoch BIGINT NOT NULL,
             holder TEXT NOT NULL,
-            acquired_at TIMESTAMPTZ NOT NULL
+            acquired_at TIMESTAMPTZ NOT NULL,
+            released BOOLEAN NOT NULL DEFAULT false
+        )
+        """,
+        // Each processor's last confirmed heartbeat, in the server's clock,
+        // and how long after it the processor trusts its leases.
+        """
+        CREATE TABLE IF NOT EXISTS lease_holders (
+            holder TEXT PRIMARY KEY,
+            beat_at TIMESTAMPTZ NOT NULL,
+            trust_ms BIGINT NOT NULL
         )
         """,
         """
@@ -45,20 +55,50 @@ public enum LeaseTables {
     /// The key of a task's lease (OwnedName.task's description is "task <id>").
     public static func taskKey(_ id: String) -> Int64 { key("task " + id) }
 
+    /// Records that `holder` is alive now (server clock) and trusts its
+    /// leases for `trustMs` after this; a heartbeat, or part of a takeover.
+    public static func beat(_ holder: String, trustMs: Int, _ s: PGSession) throws {
+        try s.query("""
+            INSERT INTO lease_holders (holder, beat_at, trust_ms) VALUES ($1, clock_timestamp(), $2::bigint)
+            ON CONFLICT (holder) DO UPDATE SET beat_at = excluded.beat_at, trust_ms = excluded.trust_ms
+            """, [holder, String(trustMs)], context: "lease heartbeat")
+    }
+
     /// Takes the next epoch of `taskID` for `holder`; in the caller's transaction.
-    /// - Returns: the new epoch (1 for a task never leased before).
-    public static func takeEpoch(_ taskID: String, holder: String, _ s: PGSession) throws -> Int64 {
+    /// - Returns: the new epoch (1 for a task never leased before) and how
+    ///   long the new holder must wait before touching the task: when the
+    ///   previous holder did not give it back, it may still trust its lease
+    ///   (the server frees locks at once when a session is killed or the
+    ///   server restarts) until its last heartbeat plus its trust, in the
+    ///   server's clock.
+    public static func takeEpoch(_ taskID: String, holder: String, trustMs: Int, _ s: PGSession) throws -> (epoch: Int64, waitMs: Int) {
+        let context = "lease of task \(taskID)"
+        let previous = try s.query("""
+            SELECT greatest(0, ceil(extract(epoch FROM (h.beat_at + make_interval(secs => h.trust_ms / 1000.0)
+                                                          - clock_timestamp())) * 1000))::bigint AS wait_ms
+            FROM task_leases t JOIN lease_holders h ON h.holder = t.holder
+            WHERE t.task_id = $1 AND NOT t.released AND t.holder <> $2
+            """, [taskID, holder], context: context)
+        let waitMs = (previous.first?["wait_ms"] ?? nil).flatMap { Int($0) } ?? 0
         let rows = try s.query("""
-            INSERT INTO task_leases (task_id, epoch, holder, acquired_at) VALUES ($1, 1, $2, clock_timestamp())
+            INSERT INTO task_leases (task_id, epoch, holder, acquired_at, released) VALUES ($1, 1, $2, clock_timestamp(), false)
             ON CONFLICT (task_id) DO UPDATE SET epoch = task_leases.epoch + 1, holder = excluded.holder,
-                acquired_at = excluded.acquired_at
+                acquired_at = excluded.acquired_at, released = false
             RETURNING epoch
-            """, [taskID, holder], context: "lease of task \(taskID)")
+            """, [taskID, holder], context: context)
         guard let text = rows.first?["epoch"] ?? nil, let epoch = Int64(text) else {
-            throw PGError(.query, message: "no epoch returned", context: "lease of task \(taskID)")
+            throw PGError(.query, message: "no epoch returned", context: context)
         }
         try event(taskID, epoch: epoch, holder: holder, "acquired", s)
-        return epoch
+        try beat(holder, trustMs: trustMs, s)
+        return (epoch, waitMs)
+    }
+
+    /// Marks the task given back cleanly by the holder of `epoch` (its next holder need not wait).
+    public static func released(_ taskID: String, epoch: Int64, holder: String, _ s: PGSession) throws {
+        try s.query("UPDATE task_leases SET released = true WHERE task_id = $1 AND epoch = $2::bigint",
+                    [taskID, String(epoch)], context: "release of task \(taskID)")
+        try event(taskID, epoch: epoch, holder: holder, "released", s)
     }
 
     /// Records a lease event; `at` nil is the server's clock.
@@ -94,9 +134,10 @@ public enum LeaseTables {
 public enum IndexFence: Sendable, Equatable {
     /// No leases (one host): always.
     case none
-    /// The writer holds the task's lease at this epoch: only while it is
-    /// still the current one (checked in the write's transaction).
-    case holder(epoch: Int64)
+    /// The writer (`holder`, "<node>:<pid>") holds the task's lease at this
+    /// epoch: only while it is still the current one and the holder's last
+    /// heartbeat is still trusted (checked in the write's transaction).
+    case holder(epoch: Int64, holder: String)
     /// The writer does not hold it and read the folder when the epoch was
     /// this (nil: never leased): only if nobody took it since and nobody
     /// holds it now (a holder's own writes are the fresher ones).

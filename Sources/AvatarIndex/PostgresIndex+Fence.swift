@@ -93,11 +93,20 @@ extension PostgresIndex {
         switch fence {
         case .none:
             return true
-        case .holder(let epoch):
+        case .holder(let epoch, let holder):
             // FOR SHARE: a takeover's epoch update waits for this write to commit.
-            let row = try s.query("SELECT epoch FROM task_leases WHERE task_id = $1 FOR SHARE", [id], context: "fence task \(id)")
+            // The holder's last heartbeat plus its trust, in the server's clock,
+            // must still be ahead: a write that reached the server late (held up
+            // by a partition) after its holder stopped trusting its lease is refused.
+            let row = try s.query("""
+                SELECT t.epoch, coalesce(h.beat_at + make_interval(secs => h.trust_ms / 1000.0) > clock_timestamp(), false) AS trusted
+                FROM task_leases t LEFT JOIN lease_holders h ON h.holder = $2
+                WHERE t.task_id = $1 FOR SHARE OF t
+                """, [id, holder], context: "fence task \(id)")
             let current = (row.first?["epoch"] ?? nil).flatMap { Int64($0) }
-            guard current == epoch else { throw IndexFenced(taskID: id, epoch: epoch, current: current) }
+            guard current == epoch, (row.first?["trusted"] ?? nil) == "t" else {
+                throw IndexFenced(taskID: id, epoch: epoch, current: current)
+            }
             return true
         case .observer(let epoch):
             try lockForObservers(s)

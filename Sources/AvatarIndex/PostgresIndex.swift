@@ -31,7 +31,12 @@ public final class PostgresIndex: IndexStore {
     ///   - location: the same, safe to print (password masked by the caller).
     public init(conninfo: String, location: String) {
         self.location = location
-        connection = PGConnection(conninfo: conninfo, onConnect: { try PostgresSchema.migrate($0) })
+        // A write must not linger on a dead connection (a partition): libpq
+        // gives up after 30 s of unacknowledged data; the URL may say otherwise.
+        connection = PGConnection(conninfo: conninfo, options: [
+            ("keepalives", "1"), ("keepalives_idle", "10"), ("keepalives_interval", "5"), ("keepalives_count", "3"),
+            ("tcp_user_timeout", "30000"),
+        ], onConnect: { try PostgresSchema.migrate($0) })
     }
 
     public var isDeleted: Bool { false }

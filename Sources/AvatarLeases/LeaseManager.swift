@@ -61,29 +61,32 @@ public final class LeaseManager: Ownership, @unchecked Sendable {
         }
         if taken { return nil }
         let key = LeaseTables.key(name.description)
-        let holder = holder
-        // (epoch, session generation, when the statement was sent); epoch nil when another session holds it.
-        let result: (epoch: Int64?, generation: Int, sent: ContinuousClock.Instant) = try connection.withSession { s in
-            // Timed from here, not before waiting for the connection: what counts is when the server heard us.
-            let sent = ContinuousClock.now
+        let holder = holder, trustMs = trustMs
+        // The epoch (nil when another session holds it), the wait before use,
+        // the session generation, and when a takeover was sent (it confirms
+        // the session as a heartbeat does, and records a beat with it).
+        let result: (epoch: Int64?, waitMs: Int, generation: Int, sent: ContinuousClock.Instant?) = try connection.withSession { s in
             let ok = try s.query("SELECT pg_try_advisory_lock($1::bigint) AS ok", [String(key)], context: "lease of \(name)")
             let session = lock.withLock { self.generation }
-            guard (ok.first?["ok"] ?? nil) == "t" else { return (nil, session, sent) }
-            var epoch: Int64 = 0
-            if case .task(let id) = name {
-                do {
-                    epoch = try s.transaction(context: "lease of \(name)") { try LeaseTables.takeEpoch(id, holder: holder, s) }
-                } catch {
-                    _ = try? s.query("SELECT pg_advisory_unlock($1::bigint)", [String(key)], context: "lease of \(name)")
-                    throw error
+            guard (ok.first?["ok"] ?? nil) == "t" else { return (nil, 0, session, nil) }
+            guard case .task(let id) = name else { return (0, 0, session, nil) }
+            do {
+                let sent = ContinuousClock.now
+                let (epoch, waitMs) = try s.transaction(context: "lease of \(name)") {
+                    try LeaseTables.takeEpoch(id, holder: holder, trustMs: trustMs, s)
                 }
+                return (epoch, waitMs, session, sent)
+            } catch {
+                _ = try? s.query("SELECT pg_advisory_unlock($1::bigint)", [String(key)], context: "lease of \(name)")
+                throw error
             }
-            return (epoch, session, sent)
         }
-        // Any answer proves the session alive, like a heartbeat.
-        lock.withLock { confirm(generation: result.generation, at: result.sent) }
+        // Only what also recorded a beat on the server confirms the session:
+        // the next holder's wait is counted from the last recorded beat.
+        if let sent = result.sent { lock.withLock { confirm(generation: result.generation, at: sent) } }
         guard let epoch = result.epoch else { return nil }
-        let lease = TaskLease(manager: self, name: name, key: key, epoch: epoch, generation: result.generation)
+        let lease = TaskLease(manager: self, name: name, key: key, epoch: epoch, generation: result.generation,
+                              waitBeforeUse: .milliseconds(result.waitMs))
         let clash: Bool = lock.withLock {
             if held[name] != nil { return true }
             held[name] = lease
@@ -115,7 +118,7 @@ public final class LeaseManager: Ownership, @unchecked Sendable {
             try connection.withSession { s in
                 try s.query("SELECT pg_advisory_unlock($1::bigint)", [String(lease.key)], context: "release \(lease.name)")
                 if case .task(let id) = lease.name, !lease.isLost {
-                    try LeaseTables.event(id, epoch: lease.epoch, holder: holder, "released", s)
+                    try LeaseTables.released(id, epoch: lease.epoch, holder: holder, s)
                 }
             }
         } catch {
@@ -193,13 +196,16 @@ public final class LeaseManager: Ownership, @unchecked Sendable {
         }
     }
 
+    /// How long this processor trusts its leases after a beat, in ms (recorded with each beat).
+    var trustMs: Int { Int(timings.validity.components.seconds * 1000 + timings.validity.components.attoseconds / 1_000_000_000_000_000) }
+
     private func heartbeatLoop() {
         while lock.withLock({ running }) {
             let started = ContinuousClock.now
             do {
                 let (g, sent) = try connection.withSession { s -> (Int, ContinuousClock.Instant) in
                     let sent = ContinuousClock.now
-                    try s.query("SELECT 1", context: "lease heartbeat")
+                    try LeaseTables.beat(holder, trustMs: trustMs, s)
                     return (lock.withLock { generation }, sent)
                 }
                 let recovered: String? = lock.withLock {

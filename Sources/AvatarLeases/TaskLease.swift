@@ -11,14 +11,18 @@ final class TaskLease: OwnershipToken, @unchecked Sendable {
     let epoch: Int64
     /// The lease connection's session it was taken on.
     let generation: Int
+    let holder: String
+    let waitBeforeUse: Duration
     private weak var manager: LeaseManager?
     private let lock = NSLock()
     private var lost: String?
     private var released = false
     private var handlers: [@Sendable () -> Void] = []
 
-    init(manager: LeaseManager, name: OwnedName, key: Int64, epoch: Int64, generation: Int) {
+    init(manager: LeaseManager, name: OwnedName, key: Int64, epoch: Int64, generation: Int, waitBeforeUse: Duration = .zero) {
         self.manager = manager
+        self.holder = manager.holder
+        self.waitBeforeUse = waitBeforeUse
         self.name = name
         self.key = key
         self.epoch = epoch

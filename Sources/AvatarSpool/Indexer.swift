@@ -148,7 +148,7 @@ public actor Indexer {
         if let token = (ws as? TaskFolder)?.ownershipToken, token.epoch > 0 {
             try token.check(.index, ws.stage.rawValue)
             let row = IndexMapping.row(try await TaskSnapshot.read(from: ws, parse: parse))
-            try await postgres.sync(row, fence: .holder(epoch: token.epoch))
+            try await postgres.sync(row, fence: .holder(epoch: token.epoch, holder: token.holder))
             token.record(.index, ws.stage.rawValue)
         } else {
             let epoch = try await postgres.leaseEpoch(ws.taskID)

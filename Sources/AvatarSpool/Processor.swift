@@ -252,6 +252,15 @@ public final class Processor: Sendable {
                 return
             }
             guard let folder else { return }
+            if let token = folder.ownershipToken, token.waitBeforeUse > .zero {
+                // Taken over from a holder that did not give it back: it may
+                // still trust its lease for this long (a killed session or a
+                // restarted server frees the lock at once).
+                logger.notice("[Task \(id)] taken over (epoch \(token.epoch)); waiting \(Self.seconds(token.waitBeforeUse)) s until its previous holder's lease has surely ended")
+                try? await Task.sleep(for: token.waitBeforeUse)
+                if stopping.isRaised { return }
+            }
+            if layout.ownership.isShared { await BlockingPool.shared.run { folder.clearTemporaries() } }
             guard let bytes = (try? await folder.read(TaskFiles.task)) ?? nil,
                   var spec = services.parse(bytes) else {
                 await fail(folder, "\(stage.rawValue)/\(id) has no valid task.json (removed or changed by hand?)")
@@ -261,6 +270,10 @@ public final class Processor: Sendable {
             logger.info("[Task \(id)] resuming from \(stage.rawValue)/ (no live processor holds it)")
             await runTask(folder, spec: spec)
         }
+    }
+
+    static func seconds(_ d: Duration) -> String {
+        String(format: "%.1f", Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
     }
 
     func runTask(_ folder: TaskFolder, spec: TaskSpec) async {

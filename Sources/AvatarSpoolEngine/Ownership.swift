@@ -43,6 +43,12 @@ public enum GuardedAction: String, Sendable {
 public protocol OwnershipToken: AnyObject, Sendable {
     /// The task's epoch (incremented at each takeover); 0 without leases.
     var epoch: Int64 { get }
+    /// Who holds it ("<node>:<pid>"); "" without leases.
+    var holder: String { get }
+    /// How long to wait after taking the task over before touching it: its
+    /// previous holder, which did not give it back, may still trust its
+    /// lease until then. Zero when it was given back, or without leases.
+    var waitBeforeUse: Duration { get }
     /// Throws `LeaseLost` when the lease may no longer be ours.
     func check(_ action: GuardedAction, _ what: String) throws
     /// Notes that `action` was done (the test audit, when enabled).
@@ -62,6 +68,8 @@ public struct LocalOwnership: Ownership {
 
 final class LocalToken: OwnershipToken {
     var epoch: Int64 { 0 }
+    var holder: String { "" }
+    var waitBeforeUse: Duration { .zero }
     func check(_ action: GuardedAction, _ what: String) throws {}
     func record(_ action: GuardedAction, _ what: String) {}
     func onLost(_ body: @escaping @Sendable () -> Void) {}

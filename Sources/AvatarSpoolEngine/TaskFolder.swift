@@ -80,9 +80,16 @@ public final class TaskFolder: TaskWorkspace, @unchecked Sendable {
         // on the folder still at `path` counts.
         guard let st = try? Sys.lstatat(AT_FDCWD, path), let mine = try? Sys.fstat(folder.dirfd),
               st.st_ino == mine.st_ino, st.st_dev == mine.st_dev else { return nil }
-        // Ours now: what a killed holder was writing is garbage.
-        AtomicFile.removeTemporaries(in: folder.dirfd, path: path)
+        // Ours now: what a killed holder was writing is garbage. Under
+        // leases the previous holder may still be finishing a write until
+        // `waitBeforeUse` has passed: the caller clears them after it.
+        if !layout.ownership.isShared { folder.clearTemporaries() }
         return folder
+    }
+
+    /// Removes what an earlier holder left half-written (`.tmp-*`).
+    public func clearTemporaries() {
+        AtomicFile.removeTemporaries(in: dirfd, path: path)
     }
 
     /// Opens `<stage>/<id>` for reading only, without locking.

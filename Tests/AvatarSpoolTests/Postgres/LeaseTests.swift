@@ -56,13 +56,17 @@ struct LeaseTests {
         let row = IndexedTask(taskID: "f1", status: "generating-images", count: 1, personaParams: nil, imageParams: nil,
                               completedPersonas: 0, failedPersonas: 0, currentStep: "images", errorLog: nil, createdAt: Date(),
                               results: [])
-        #expect(try await index.sync(row, fence: .holder(epoch: old.epoch)))
+        #expect(try await index.sync(row, fence: .holder(epoch: old.epoch, holder: old.holder)))
         // While a holds it, an observer's write is skipped.
         #expect(try await index.sync(row, fence: .observer(epoch: old.epoch)) == false)
         await BlockingPool.shared.run { old.release() }
         let new = try #require(try await BlockingPool.shared.run { try b.acquire(.task("f1")) })
-        await #expect(throws: IndexFenced.self) { try await index.sync(row, fence: .holder(epoch: old.epoch)) }
-        #expect(try await index.sync(row, fence: .holder(epoch: new.epoch)))
+        #expect(new.waitBeforeUse == .zero, "given back cleanly: no wait")
+        await #expect(throws: IndexFenced.self) { try await index.sync(row, fence: .holder(epoch: old.epoch, holder: old.holder)) }
+        #expect(try await index.sync(row, fence: .holder(epoch: new.epoch, holder: new.holder)))
+        // A holder whose last heartbeat is no longer trusted is refused too (a write held up by a partition).
+        try TestPostgres.psql(url, "UPDATE lease_holders SET beat_at = beat_at - interval '1 hour' WHERE holder = '\(new.holder)'")
+        await #expect(throws: IndexFenced.self) { try await index.sync(row, fence: .holder(epoch: new.epoch, holder: new.holder)) }
         // An observer that read the folder before the takeover is skipped too, even once it is free.
         await BlockingPool.shared.run { new.release() }
         #expect(try await index.sync(row, fence: .observer(epoch: old.epoch)) == false)
@@ -89,6 +93,8 @@ struct LeaseTests {
         #expect(throws: LeaseLost.self) { try lease.check(.checkpoint, "after") }
         let taken = try #require(try await BlockingPool.shared.run { try b.acquire(.task("k1")) })
         #expect(taken.epoch == 2)
+        // Not given back: the new holder waits until a's last beat plus its trust (2 s of a 3 s lease) has passed.
+        #expect(taken.waitBeforeUse > .zero && taken.waitBeforeUse <= .seconds(2))
         await BlockingPool.shared.run { a.releaseAll(); b.releaseAll() }
     }
 
