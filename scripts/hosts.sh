@@ -6,7 +6,8 @@
 # printed seed. Checks, at the end: one final folder and one index row per
 # task, paid requests, fencing, the index against a rebuild (Tests/hosts/).
 #
-# Usage: scripts/hosts.sh [--seed N] [--hosts 3] [--tasks 12] [--personas 2] [--faults 5]
+# Usage: scripts/hosts.sh bench [--tasks 36] …   the measurements (Tests/hosts/bench.py; `make bench`)
+#        scripts/hosts.sh [--seed N] [--hosts 3] [--tasks 12] [--personas 2] [--faults 5]
 #                         [--lease 6] [--latency 1-2] [--no-leases] [--keep] …  (--help: all)
 #   env: AVATAR_SPOOL_BIN (default .build/debug/avatar-spool)
 #        AVATAR_REQUIRE_HOSTS=1: fail, not skip, when not root (make test sets it as root)
@@ -15,8 +16,11 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=${AVATAR_SPOOL_BIN:-$(pwd)/.build/debug/avatar-spool}
 
+if [ "$(id -u)" != 0 ] && sudo -n true 2>/dev/null; then
+    exec sudo -n env AVATAR_SPOOL_BIN="$BIN" AVATAR_REQUIRE_HOSTS="${AVATAR_REQUIRE_HOSTS:-0}" bash scripts/hosts.sh "$@"
+fi
 if [ "$(id -u)" != 0 ]; then
-    echo "hosts: skipped: network namespaces need root (run as root, or sudo scripts/hosts.sh)" >&2
+    echo "hosts: skipped: network namespaces need root (run as root, or with sudo that asks no password)" >&2
     [ "${AVATAR_REQUIRE_HOSTS:-0}" = 1 ] && exit 1
     exit 0
 fi
@@ -24,6 +28,7 @@ for tool in ip psql; do
     command -v "$tool" >/dev/null || { echo "hosts: $tool not found (make test-deps installs iproute2, postgresql-client)" >&2; exit 2; }
 done
 [ -x "$BIN" ] || { echo "hosts: $BIN not found; run swift build first" >&2; exit 2; }
+BIN=$(realpath "$BIN")
 
 # The backstop clean-up, should the driver itself be killed: its processors
 # (pids it recorded), its PostgreSQL, its namespaces and veths (named after TAG).
@@ -43,4 +48,6 @@ backstop() {
     return 0
 }
 trap backstop EXIT
-python3 Tests/hosts/hosts.py --bin "$BIN" --tag "$TAG" --work "$WORK" "$@"
+DRIVER=Tests/hosts/hosts.py
+if [ "${1:-}" = bench ]; then DRIVER=Tests/hosts/bench.py; shift; fi
+python3 "$DRIVER" --bin "$BIN" --tag "$TAG" --work "$WORK" "$@"

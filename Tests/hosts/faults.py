@@ -23,7 +23,7 @@ WHERE l.locktype = 'advisory' AND l.granted AND a.pid <> pg_backend_pid()
 """
 
 
-def plan(seed, count, hosts, lease, first_pause=(3.0, 6.0), pause=(2.0, 6.0)):
+def plan(seed, count, hosts, lease, first_pause=(2.0, 4.0), pause=(1.0, 3.0)):
     """`count` faults: every kind once (when count >= 5), the rest drawn, in a seeded order."""
     rnd = random.Random(seed)
     kinds = (KINDS * (count // len(KINDS) + 1))[:count] if count >= len(KINDS) else rnd.sample(KINDS, count)

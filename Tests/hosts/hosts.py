@@ -67,9 +67,13 @@ def main():
         faults, planned = [], plan(a.seed, a.faults, a.hosts, a.lease)
         for n, f in enumerate(planned):
             time.sleep(f["pause"])
-            if c.finished(ids) == len(ids):
-                log(f"all tasks finished before fault {n + 1} of {len(planned)}")
-                break
+            # Keep work in flight for every fault: top up when fewer tasks are left than the hosts take at once.
+            left = len(ids) - c.finished(ids)
+            if left < a.hosts * a.task_concurrency:
+                more = [f"hosts-{k:02d}" for k in range(len(ids) + 1, len(ids) + 1 + a.hosts)]
+                c.submit(more, a.personas)
+                ids += more
+                log(f"{left} task(s) left: submitted {len(more)} more ({more[0]} … {more[-1]})")
             faults.append(injector.inject(f))
             c.record_pids()
         took = c.wait_finished(ids, a.timeout)
