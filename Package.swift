@@ -59,7 +59,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "AvatarIndex", dependencies: [
-            "AvatarSystem", "AvatarPostgres", .product(name: "GRDB", package: "GRDB.swift"),
+            "AvatarSystem", "AvatarPostgres", "AvatarCrypto", .product(name: "GRDB", package: "GRDB.swift"),
         ], swiftSettings: strict),
         .target(name: "AvatarPipeline", dependencies: [
             "AvatarDomain", "AvatarTask", "AvatarImaging", "AvatarSystem", .product(name: "Logging", package: "swift-log"),
@@ -80,11 +80,19 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
         ], swiftSettings: strict),
 
+        // floor 4: leases in PostgreSQL for hosts sharing one spool
+        // (AVATAR_LEASES=postgres): a dedicated connection, heartbeats, epochs
+        .target(name: "AvatarLeases", dependencies: [
+            "AvatarSystem", "AvatarPostgres", "AvatarIndex", "AvatarSpoolEngine", "AvatarDomain",
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+
         // floor 5: the composition root
         .target(name: "AvatarSpool", dependencies: [
             "AvatarSystem", "AvatarTask", "AvatarDomain", "AvatarHTTP", "AvatarImaging",
             "AvatarConfig", "AvatarSpoolEngine", "AvatarStorage", "AvatarIndex", "AvatarSpend",
-            "AvatarPipeline", "AvatarProviders", "AvatarPages", "AvatarService", .product(name: "Logging", package: "swift-log"),
+            "AvatarPipeline", "AvatarProviders", "AvatarPages", "AvatarService", "AvatarLeases",
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "CoreMetrics", package: "swift-metrics"),
         ], swiftSettings: strict),
 
@@ -98,7 +106,7 @@ let package = Package(
             "AvatarSpool", "AvatarTask", "AvatarImaging", "AvatarHTTP", "AvatarSystem",
             "AvatarIndex", "AvatarPipeline", "AvatarCrypto", "AvatarService",
             "AvatarSpend", "AvatarProviders", "AvatarDomain", "AvatarPages", "AvatarConfig", "AvatarSpoolEngine",
-            "AvatarStorage", "AvatarPostgres",
+            "AvatarStorage", "AvatarPostgres", "AvatarLeases",
         ], resources: [.copy("Fixtures")], swiftSettings: strict),
     ]
 )

@@ -26,6 +26,13 @@ public struct ProcessorSettings: Sendable {
     /// The PostgreSQL index (AVATAR_INDEX_URL, a postgresql:// URI that libpq
     /// reads, PG* variables filling what it leaves out); nil: index.sqlite.
     public var indexURL: String?
+    /// Who may work on a task: "flock" (one host) or "postgres" (leases in
+    /// the index's database, for hosts sharing one spool) (AVATAR_LEASES).
+    public var leases: String
+    /// AVATAR_LEASE_SECONDS: how long a silent host keeps its leases.
+    public var leaseSeconds: Double
+    /// AVATAR_NODE_NAME: this host's name in leases and logs (default: the host name).
+    public var nodeName: String
 
     public init(_ s: Settings) throws {
         // Defaults and ranges come from SettingsCatalog, the one table of variables.
@@ -63,5 +70,14 @@ public struct ProcessorSettings: Sendable {
             }
             indexURL = url
         }
+        leases = (s["AVATAR_LEASES"] ?? SettingsCatalog.spec("AVATAR_LEASES")!.defaultValue!).lowercased()
+        guard ["flock", "postgres"].contains(leases) else {
+            throw SettingsError(variable: "AVATAR_LEASES", message: "must be flock (one host) or postgres (hosts sharing one spool), got '\(leases)'")
+        }
+        if leases == "postgres" && indexURL == nil {
+            throw SettingsError(variable: "AVATAR_LEASES", message: "postgres needs the index in PostgreSQL: set AVATAR_INDEX_URL=postgresql://… (leases are refused with index.sqlite, which must not be shared between hosts)")
+        }
+        leaseSeconds = try s.number("AVATAR_LEASE_SECONDS")!
+        nodeName = s["AVATAR_NODE_NAME"].flatMap { $0.isEmpty ? nil : $0 } ?? ProcessInfo.processInfo.hostName
     }
 }

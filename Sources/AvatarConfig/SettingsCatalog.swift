@@ -64,6 +64,10 @@ public enum SettingsCatalog {
         SettingSpec("AVATAR_BUDGET_DAILY_USD", nil, range: 0...1_000_000_000, readBy: "spend"),
         // The index: PostgreSQL instead of index.sqlite (a URL password is a secret: masked as a URL credential)
         SettingSpec("AVATAR_INDEX_URL", nil, readBy: "processor"),
+        // Hosts sharing one spool: leases in the index's PostgreSQL
+        SettingSpec("AVATAR_LEASES", "flock", readBy: "processor"),
+        SettingSpec("AVATAR_LEASE_SECONDS", "30", range: 3...600, readBy: "processor"),
+        SettingSpec("AVATAR_NODE_NAME", nil, readBy: "processor"),
         // S3
         SettingSpec("S3_ENDPOINT", nil, readBy: "s3"),
         SettingSpec("S3_ACCESS_KEY", nil, secret: true, readBy: "s3"),
@@ -88,6 +92,8 @@ public enum SettingsCatalog {
         SettingSpec("AVATAR_CLOCK_FILE", nil, readBy: "test"),
         SettingSpec("AVATAR_BUILTIN_IMAGE_DELAY_MS", "0", range: 0...600_000, readBy: "test"),
         SettingSpec("AVATAR_TEST_NO_RENAME_NOREPLACE", nil, readBy: "test"),
+        SettingSpec("AVATAR_TEST_NO_FLOCK", nil, readBy: "test"),
+        SettingSpec("AVATAR_TEST_AUDIT_FILE", nil, readBy: "test"),
     ]
 
     /// The spec of `name`, when it is one of ours.

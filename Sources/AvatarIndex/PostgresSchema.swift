@@ -66,6 +66,9 @@ enum PostgresSchema {
             "ALTER TABLE generation_tasks ADD COLUMN IF NOT EXISTS cost_usd DOUBLE PRECISION",
             "ALTER TABLE generation_results ADD COLUMN IF NOT EXISTS cost_usd DOUBLE PRECISION",
         ]),
+        // Leases (issue 13, PostgreSQL only): each task's epoch, incremented at
+        // every takeover, and what happened to each lease (LeaseTables.swift).
+        ("v4-leases", LeaseTables.schema),
     ]
 
     /// Applies the missing migrations in one transaction under an advisory

@@ -6,7 +6,7 @@ import AvatarSystem
 enum Failures {
     static func isPersonaFailure(_ error: Error) -> Bool {
         switch error {
-        case is Stopping, is CancellationError, is SystemError: return false
+        case is Stopping, is CancellationError, is SystemError, is LeaseLost: return false
         case let p as ProviderError where p.code == .paused: return false
         default: return true
         }

@@ -15,14 +15,19 @@ public final class PGConnection: @unchecked Sendable {
     private let applicationName: String
     /// Runs once on every new connection (migrations), inside the lock.
     private let onConnect: (@Sendable (PGSession) throws -> Void)?
+    /// More libpq keywords (keepalives, tcp_user_timeout) that the conninfo may override.
+    private let options: [(key: String, value: String)]
 
     /// - Parameters:
     ///   - conninfo: a postgresql:// URI, a key=value string or "" (PG* variables).
+    ///   - options: libpq connection keywords used as defaults (the conninfo wins).
     ///   - onConnect: run on each fresh connection before any other use.
     public init(conninfo: String, applicationName: String = "avatar-spool",
+                options: [(key: String, value: String)] = [],
                 onConnect: (@Sendable (PGSession) throws -> Void)? = nil) {
         self.conninfo = conninfo
         self.applicationName = applicationName
+        self.options = options
         self.onConnect = onConnect
     }
 
@@ -55,6 +60,17 @@ public final class PGConnection: @unchecked Sendable {
         conn = nil
     }
 
+    private func connect(timeout: String?) -> OpaquePointer? {
+        let keys = options.map { strdup($0.key) }, values = options.map { strdup($0.value) }
+        defer { (keys + values).forEach { free($0) } }
+        let k = keys.map { UnsafePointer($0) }, v = values.map { UnsafePointer($0) }
+        return k.withUnsafeBufferPointer { kb in
+            v.withUnsafeBufferPointer { vb in
+                cpq_connect_with(conninfo, applicationName, timeout, Int32(options.count), kb.baseAddress, vb.baseAddress)
+            }
+        }
+    }
+
     private func open() throws -> PGSession {
         if let conn, PQstatus(conn) == CONNECTION_OK { return PGSession(conn: conn) }
         if let conn { PQfinish(conn) }
@@ -62,8 +78,7 @@ public final class PGConnection: @unchecked Sendable {
         // A default time-out, so an unreachable server costs seconds, not
         // minutes of TCP retries; PGCONNECT_TIMEOUT or the URI's own win.
         let timeout: String? = ProcessInfo.processInfo.environment["PGCONNECT_TIMEOUT"] == nil ? "5" : nil
-        let fresh: OpaquePointer? = timeout.map { t in cpq_connect(conninfo, applicationName, t) }
-            ?? cpq_connect(conninfo, applicationName, nil)
+        let fresh = connect(timeout: timeout)
         guard let fresh else { throw PGError(.connection, message: "out of memory", context: "connect") }
         guard PQstatus(fresh) == CONNECTION_OK else {
             let message = PGError.oneLine(String(cString: PQerrorMessage(fresh)))

@@ -41,6 +41,14 @@ public struct Doctor: Sendable {
                               detail: "data \(services.context.personas.name), images \(services.context.images.name), storage \(services.context.store.name)"))
             lines.append(spoolCheck(services.layout))
             lines.append(indexCheck(await IndexState.measure(services)))
+            if let leases = services.leases {
+                do {
+                    let detail = try await BlockingPool.shared.run { try leases.probe() }
+                    lines.append(Line(ok: true, what: "leases", detail: detail))
+                } catch {
+                    lines.append(Line(ok: false, what: "leases", detail: "AVATAR_LEASES=postgres: \(error) (leases need PostgreSQL 14 or later, reached directly, never through a transaction pooler)"))
+                }
+            }
             lines += await EndpointChecks.run(values, services: services)
         } catch {
             lines.append(Line(ok: false, what: "configuration", detail: "\(error)"))
@@ -62,7 +70,7 @@ public struct Doctor: Sendable {
 
     /// The index: FAIL when it cannot be read, a warning when it is behind.
     static func indexCheck(_ state: IndexState) -> Line {
-        let text = String(state.text.dropFirst("index ".count))
+        let text = String(state.indexText.dropFirst("index ".count))
         let detail = state.reachable && !state.inStep ? "WARN " + text : text
         return Line(ok: state.reachable || state.error?.hasPrefix("there is no index") == true,
                     what: "index", detail: detail.trimmingCharacters(in: .newlines))

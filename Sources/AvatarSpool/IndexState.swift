@@ -19,6 +19,8 @@ public struct IndexState: Codable, Sendable {
     public var stale: [String]
     /// Why it could not be read.
     public var error: String?
+    /// AVATAR_LEASES=postgres: holder ("<node>:<pid>") → the tasks it holds now.
+    public var leases: [String: [String]]?
 
     public var inStep: Bool { reachable && behind.isEmpty && stale.isEmpty }
 
@@ -44,14 +46,27 @@ public struct IndexState: Codable, Sendable {
             }
             state.stale = indexed.keys.filter { !present.contains($0) }.sorted()
             state.behind.sort()
+            if services.leases != nil, let postgres = indexer.postgres { state.leases = try await postgres.leaseHolders() }
         } catch {
             state.error = "\(error)"
         }
         return state
     }
 
-    /// One line: "index <where>: in step …" / "behind by n task(s) …" / "unreachable …".
-    public var text: String {
+    /// One line: "index <where>: in step …" / "behind by n task(s) …" / "unreachable …",
+    /// and under leases one more: who holds which tasks.
+    public var text: String { indexText + leasesText }
+
+    var leasesText: String {
+        guard let leases else { return "" }
+        guard !leases.isEmpty else { return "leases (PostgreSQL): no task is held by any host now\n" }
+        let holders = leases.sorted { $0.key < $1.key }.map { holder, tasks in
+            "\(holder) holds \(tasks.count) (\(tasks.prefix(5).joined(separator: ", "))\(tasks.count > 5 ? ", …" : ""))"
+        }
+        return "leases (PostgreSQL): " + holders.joined(separator: "; ") + "\n"
+    }
+
+    var indexText: String {
         if !reachable, let error, error.hasPrefix("there is no index") { return "index \(location): \(error)\n" }
         guard reachable else { return "index \(location): unreachable (\(error ?? "unknown error")); the folders remain the truth and a running processor catches up when it is back\n" }
         if inStep { return "index \(location): in step with the folders\n" }

@@ -16,6 +16,9 @@ public actor Indexer {
     let logger: Logger
     /// The PostgreSQL index, when AVATAR_INDEX_URL chose one (nil: SQLite).
     let postgres: PostgresIndex?
+    /// AVATAR_LEASES=postgres: every write is fenced by the task's epoch
+    /// (PostgresIndex+Fence.swift).
+    let fenced: Bool
     private var index: (any IndexStore)?
     private var needsRebuild = false
     /// Catch-up after a failure: the next try is scheduled after `retryDelay`,
@@ -41,6 +44,7 @@ public actor Indexer {
         self.parse = parse
         self.logger = logger
         self.postgres = postgres
+        fenced = postgres != nil && layout.ownership.isShared
     }
 
     /// Where the index is, safe to print.
@@ -120,12 +124,36 @@ public actor Indexer {
                 lastSync.removeValue(forKey: ws.taskID)
                 return
             }
+            if fenced, let postgres {
+                try await fencedWrite(ws, postgres)
+                return
+            }
             let snapshot = try await TaskSnapshot.read(from: ws, parse: parse)
             try await index.sync(IndexMapping.row(snapshot))
+        } catch let lost as LeaseLost {
+            logger.debug("[Task \(ws.taskID)] index not updated: \(lost)")
+        } catch let fence as IndexFenced {
+            logger.warning("[Task \(ws.taskID)] \(fence)")
         } catch {
             logger.warning("[Task \(ws.taskID)] index update failed (\(error)); it will be rebuilt from the folders")
             needsRebuild = true
             scheduleRetry()
+        }
+    }
+
+    /// Under leases: the holder writes if its epoch is still current; anyone
+    /// else notes the epoch before reading the folder and writes only if
+    /// nobody took the task since and nobody holds it now.
+    private func fencedWrite(_ ws: TaskWorkspace, _ postgres: PostgresIndex) async throws {
+        if let token = (ws as? TaskFolder)?.ownershipToken, token.epoch > 0 {
+            try token.check(.index, ws.stage.rawValue)
+            let row = IndexMapping.row(try await TaskSnapshot.read(from: ws, parse: parse))
+            try await postgres.sync(row, fence: .holder(epoch: token.epoch))
+            token.record(.index, ws.stage.rawValue)
+        } else {
+            let epoch = try await postgres.leaseEpoch(ws.taskID)
+            let row = IndexMapping.row(try await TaskSnapshot.read(from: ws, parse: parse))
+            try await postgres.sync(row, fence: .observer(epoch: epoch))
         }
     }
 
@@ -140,6 +168,7 @@ public actor Indexer {
         await rebuildIfNeeded()
         guard let index = open(), !needsRebuild else { return }
         do {
+            let observed = fenced ? try await postgres?.leaseEpochs() : nil
             let indexed = try await index.statuses()
             var present: Set<String> = []
             for stage in TaskStage.allCases where stage != .pending {
@@ -150,7 +179,13 @@ public actor Indexer {
                     await write(folder)
                 }
             }
-            try await index.delete(taskIDs: indexed.keys.filter { !present.contains($0) })
+            let gone = indexed.keys.filter { !present.contains($0) }
+            if fenced, let postgres {
+                // A listing is a hint on NFS: only tasks nobody took or holds are dropped.
+                try await postgres.delete(taskIDs: gone, observed: observed ?? [:])
+            } else {
+                try await index.delete(taskIDs: gone)
+            }
         } catch {
             logger.warning("index check at start failed (\(error)); rebuilding it from the folders")
             needsRebuild = true
@@ -203,6 +238,8 @@ public actor Indexer {
     @discardableResult
     public func rebuild() async throws -> Int {
         guard let index = open() else { throw IndexUnavailable(path: location) }
+        // Under leases, the epochs are noted before the folders are read (PostgresIndex+Fence.swift).
+        let observed = fenced ? try await postgres?.leaseEpochs() : nil
         var rows: [IndexedTask] = []
         for stage in TaskStage.allCases where stage != .pending {
             for id in layout.taskIDs(in: stage) {
@@ -210,7 +247,11 @@ public actor Indexer {
                 rows.append(IndexMapping.row(try await TaskSnapshot.read(from: folder, parse: parse)))
             }
         }
-        try await index.rebuild(rows)
+        if let observed, let postgres {
+            try await postgres.rebuild(rows, observed: observed)
+        } else {
+            try await index.rebuild(rows)
+        }
         return rows.count
     }
 

@@ -18,6 +18,8 @@ final class TaskControl: @unchecked Sendable {
     private var requestedValue: ControlRequest?
     let folder: TaskFolder
     let stop = StopFlag()
+    /// Raised when the task's lease was lost: the run is cancelled at once.
+    private let lost = StopFlag()
     static let pollInterval: Duration = .milliseconds(250)
 
     init(folder: TaskFolder) {
@@ -26,6 +28,14 @@ final class TaskControl: @unchecked Sendable {
 
     var requested: ControlRequest? { lock.withLock { requestedValue } }
 
+    /// The task is no longer this processor's: stop and abandon what is in flight.
+    func leaseLost() {
+        lost.raise()
+        stop.raise()
+    }
+
+    var isLeaseLost: Bool { lost.isRaised }
+
     /// Runs `body` as a child task, watching for requests and for the
     /// processor's own stop (`global`), until `body` returns.
     func run<T: Sendable>(global: StopFlag, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
@@ -33,6 +43,7 @@ final class TaskControl: @unchecked Sendable {
         let watcher = Task { [self] in
             while !Task.isCancelled {
                 if global.isRaised { stop.raise() }
+                if lost.isRaised { work.cancel() }
                 if requested == nil, let request = await BlockingPool.shared.run({ QueueControl.request(in: self.folder) }) {
                     lock.withLock { requestedValue = request }
                     switch request.action {

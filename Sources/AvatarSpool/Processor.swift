@@ -38,6 +38,12 @@ public final class Processor: Sendable {
     public func run(drain: Bool) async throws -> [String] {
         try services.service.checkForRun()
         try layout.create()
+        if let leases = services.leases {
+            // Before any claim: every claim and task needs a lease from now on.
+            leases.start()
+            logger.info("leases in PostgreSQL as \(leases.holder): a task whose holder is silent for \(Int(leases.timings.seconds)) s (AVATAR_LEASE_SECONDS) is resumed by another host")
+        }
+        if Sys.flockDisabled { logger.warning("AVATAR_TEST_NO_FLOCK=1: folder locks are always granted, as a flock kept local to each host on NFS would be (a test switch; only leases keep hosts apart)") }
         await recoverClaims()
         await services.indexer.reconcileAtStart()
         try runtime.start()
@@ -113,6 +119,7 @@ public final class Processor: Sendable {
         watcher?.stop()
         background.forEach { $0.cancel() }
         await runtime.finish()
+        if let leases = services.leases { await BlockingPool.shared.run { leases.releaseAll() } }
         if stopping.isRaised {
             logger.info("processor stopped; unfinished tasks resume at the next start")
             return []
@@ -234,7 +241,17 @@ public final class Processor: Sendable {
                 break
             }
         case .orphan(let stage, let id):
-            guard let folder = try? TaskFolder.lock(layout: layout, stage: stage, id: id) else { return }
+            let folder: TaskFolder?
+            do {
+                folder = try await BlockingPool.shared.run { [layout] in try TaskFolder.lock(layout: layout, stage: stage, id: id) }
+            } catch {
+                // The lease service cannot be asked: left where it is, tried at the next rescan.
+                if gaveUp.record("\(stage.rawValue)/\(id)", "cannot take its lease: \(error)", retryOnRescan: true) {
+                    logger.error("[Task \(id)] cannot take its lease (\(error)); left in \(stage.rawValue)/ and tried again at every rescan")
+                }
+                return
+            }
+            guard let folder else { return }
             guard let bytes = (try? await folder.read(TaskFiles.task)) ?? nil,
                   var spec = services.parse(bytes) else {
                 await fail(folder, "\(stage.rawValue)/\(id) has no valid task.json (removed or changed by hand?)")
@@ -249,6 +266,10 @@ public final class Processor: Sendable {
     func runTask(_ folder: TaskFolder, spec: TaskSpec) async {
         // This task's own stop flag: raised by shutdown or by a hold request (Processor+Control.swift).
         let control = TaskControl(folder: folder)
+        // A lost lease stops the task at once: in-flight requests are
+        // abandoned, guards refuse every write (AvatarLeases).
+        folder.ownershipToken?.onLost { control.leaseLost() }
+        defer { folder.releaseOwnership() }
         var context = services.context
         context.stopping = control.stop
         let runner = TaskRunner(context: context)
@@ -259,6 +280,11 @@ public final class Processor: Sendable {
             if let final = await settle(control, final: ran), final.isTerminal {
                 runtime.finishedInBackground(folder, stage: final)
             }
+        } catch let lost as LeaseLost {
+            logger.notice("[Task \(folder.taskID)] \(lost)")
+            return
+        } catch is CancellationError where control.isLeaseLost {
+            return
         } catch let error as ProviderError where error.code == .paused {
             // The provider logged the one clear error; the task waits where it
             // is, with no persona failed, until a restart with a served model.

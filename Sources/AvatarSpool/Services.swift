@@ -3,6 +3,7 @@ import AvatarDomain
 import AvatarHTTP
 import AvatarImaging
 import AvatarIndex
+import AvatarLeases
 import AvatarPipeline
 import AvatarProviders
 import AvatarService
@@ -45,13 +46,20 @@ public struct Services: Sendable {
     public let spend: SpendConfig
     /// The budgets and the ledger, when images cost money (a remote image provider).
     public let spendGuard: SpendGuard?
+    /// Leases in PostgreSQL (AVATAR_LEASES=postgres), also `layout.ownership`; nil: flock on one host.
+    public let leases: LeaseManager?
 
     /// Builds everything from merged settings.
     /// - Throws: `SettingsError` naming a missing or malformed variable.
     public static func make(_ values: Settings, logger: Logger) throws -> Services {
         let settings = try ProcessorSettings(values)
         let service = try ServiceSettings(values)
-        let layout = SpoolLayout(root: settings.spool)
+        var layout = SpoolLayout(root: settings.spool)
+        let leases = settings.leases == "postgres" ? settings.indexURL.map {
+            LeaseManager(conninfo: $0, node: settings.nodeName, timings: LeaseTimings(seconds: settings.leaseSeconds),
+                         logger: logger, audit: LeaseAudit(path: values["AVATAR_TEST_AUDIT_FILE"]))
+        } : nil
+        if let leases { layout.ownership = leases }
         let chosen: ProviderFactory.Chosen
         do {
             chosen = try ProviderFactory(settings: settings, values: values, logger: logger).make(layout: layout)
@@ -63,11 +71,14 @@ public struct Services: Sendable {
         } catch {
             throw SettingsError(variable: "", message: "\(error)")
         }
-        let (personas, store) = (chosen.personas, chosen.store)
+        let store = chosen.store
+        // Under leases no request starts for a task that is not ours (LeasedProviders.swift).
+        let personas: any PersonaProvider = leases.map { LeasedPersonaProvider(chosen.personas, leases: $0) } ?? chosen.personas
         let hooks = try makeHooks(service, values: values, transport: chosen.transport, logger: logger)
         let monitor = ProgressMonitor(horizon: .seconds(service.watchdogHorizon))
         let spendGuard = try SpendSetup.guardIfPaid(chosen, values: values, layout: layout, logger: logger)
-        let images: any ImageProvider = spendGuard.map { BudgetedImageProvider(chosen.images, spendGuard: $0) } ?? chosen.images
+        let budgeted: any ImageProvider = spendGuard.map { BudgetedImageProvider(chosen.images, spendGuard: $0) } ?? chosen.images
+        let images: any ImageProvider = leases.map { LeasedImageProvider(budgeted, leases: $0) } ?? budgeted
         let admit = Admission.make(sizeRule: images.sizeRule)
         let parse: @Sendable ([UInt8]) -> TaskSpec? = { bytes in
             if case .valid(let spec) = admit(bytes, "task.json") { return spec }
@@ -98,6 +109,7 @@ public struct Services: Sendable {
         return Services(settings: settings, layout: layout, claimer: claimer, context: context,
                         indexer: indexer, spoolPage: spoolPage, parse: parse, admit: admit, logger: logger, summary: chosen.summary,
                         transport: chosen.transport, service: service, hooks: hooks, monitor: monitor, store: store,
-                        models: chosen.models, prices: chosen.prices, spend: chosen.spend, spendGuard: spendGuard)
+                        models: chosen.models, prices: chosen.prices, spend: chosen.spend, spendGuard: spendGuard,
+                        leases: leases)
     }
 }

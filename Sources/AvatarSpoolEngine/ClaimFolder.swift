@@ -12,14 +12,18 @@ final class ClaimFolder: @unchecked Sendable {
     let fd: Int32
     private var lockfd: Int32
     private var owned = true
+    /// The claim's lease (`layout.ownership`), given back once the task
+    /// folder has its own.
+    private let token: any OwnershipToken
     /// The file's name in pending/, kept in `.origin` for recovery messages.
     let originalName: String
 
-    private init(layout: SpoolLayout, name: String, fd: Int32, lockfd: Int32, originalName: String) {
+    private init(layout: SpoolLayout, name: String, fd: Int32, lockfd: Int32, token: any OwnershipToken, originalName: String) {
         self.layout = layout
         self.name = name
         self.fd = fd
         self.lockfd = lockfd
+        self.token = token
         self.originalName = originalName
     }
 
@@ -28,13 +32,25 @@ final class ClaimFolder: @unchecked Sendable {
             Sys.close(lockfd)
             Sys.close(fd)
         }
+        let token = token
+        BlockingPool.shared.execute { token.release() }
     }
 
     /// Makes and locks `tmp/claim-<random>/`.
     static func make(layout: SpoolLayout, originalName: String) throws -> ClaimFolder {
         let name = "claim-\(UUID().uuidString.lowercased())"
         let path = layout.tmp + "/" + name
-        try Sys.mkdirat(AT_FDCWD, path)
+        // The lease comes before the folder exists, so no other host can
+        // take a fresh claim folder for a dead one's.
+        guard let token = try layout.ownership.acquire(.claim(name)) else {
+            return try make(layout: layout, originalName: originalName)
+        }
+        do {
+            try Sys.mkdirat(AT_FDCWD, path)
+        } catch {
+            token.release()
+            throw error
+        }
         let fd = try Sys.open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
         let lockfd: Int32
         do {
@@ -46,7 +62,7 @@ final class ClaimFolder: @unchecked Sendable {
         // Another processor's `recoverClaims` may lock a claim folder in the
         // moment between its mkdir and this lock (it then removes it as
         // empty): such a folder is never used; take another.
-        guard try Sys.tryLock(lockfd, path: path) else {
+        guard try layout.ownership.isShared || Sys.tryLock(lockfd, path: path) else {
             Sys.close(lockfd)
             Sys.close(fd)
             return try make(layout: layout, originalName: originalName)
@@ -55,7 +71,7 @@ final class ClaimFolder: @unchecked Sendable {
         let ofd = try Sys.openat(fd, ".origin", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW)
         try origin.withUnsafeBytes { try Sys.writeAll(ofd, $0) }
         Sys.close(ofd)
-        return ClaimFolder(layout: layout, name: name, fd: fd, lockfd: lockfd, originalName: originalName)
+        return ClaimFolder(layout: layout, name: name, fd: fd, lockfd: lockfd, token: token, originalName: originalName)
     }
 
     /// Reopens an existing claim folder; nil when a live process holds it.
@@ -66,7 +82,8 @@ final class ClaimFolder: @unchecked Sendable {
             Sys.close(fd)
             return nil
         }
-        guard (try? Sys.tryLock(lockfd, path: path)) == true else {
+        guard layout.ownership.isShared || (try? Sys.tryLock(lockfd, path: path)) == true,
+              let token = (try? layout.ownership.acquire(.claim(name))) ?? nil else {
             Sys.close(lockfd)
             Sys.close(fd)
             return nil
@@ -74,7 +91,7 @@ final class ClaimFolder: @unchecked Sendable {
         AtomicFile.removeTemporaries(in: fd, path: path)
         let origin = (try? AtomicFile.read(".origin", in: fd, limit: 4096)).flatMap { $0 }
         let original = origin.map { String(decoding: $0, as: UTF8.self) } ?? "task.json"
-        return ClaimFolder(layout: layout, name: name, fd: fd, lockfd: lockfd, originalName: original)
+        return ClaimFolder(layout: layout, name: name, fd: fd, lockfd: lockfd, token: token, originalName: original)
     }
 
     var isEmpty: Bool {
@@ -129,10 +146,10 @@ final class ClaimFolder: @unchecked Sendable {
         try Sys.fsync(tmpfd, path: layout.tmp)
     }
 
-    /// Hands the fds (and so the lock) to a TaskFolder.
-    func adopt(taskID: String, stage: TaskStage) -> TaskFolder {
+    /// Hands the fds (and so the lock) and the task's lease to a TaskFolder.
+    func adopt(taskID: String, stage: TaskStage, token: any OwnershipToken) -> TaskFolder {
         owned = false
-        return TaskFolder(layout: layout, taskID: taskID, stage: stage, dirfd: fd, lockfd: lockfd)
+        return TaskFolder(layout: layout, taskID: taskID, stage: stage, dirfd: fd, lockfd: lockfd, token: token)
     }
 
     /// Removes the claim folder and what little it holds.

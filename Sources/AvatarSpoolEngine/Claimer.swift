@@ -151,6 +151,7 @@ public struct Claimer: Sendable {
                        reason: String = "", originalName: String) throws -> ClaimResult {
         // The one transition table: a claim leaves pending/ for generating-data/ or failed/.
         guard TaskStage.pending.canMove(to: stage) else { throw TaskTransitionError(taskID: id, from: .pending, to: stage) }
+        var busyTries = 0
         while true {
             if let existing = layout.locate(id) {
                 let mine = try AtomicFile.read("task.json", in: claim.fd, limit: Int.max)
@@ -169,16 +170,32 @@ public struct Claimer: Sendable {
                 logger.error("[Task \(id)] \(message)")
                 return .rejected(id: newID, reason: message)
             }
+            // A task to work on needs its lease before it appears in its status folder.
+            var lease: (any OwnershipToken)?
+            if stage != .failed {
+                lease = try layout.ownership.acquire(.task(id))
+                if lease == nil {
+                    // Another processor holds this id (a claim of the same id moving in): judge again.
+                    busyTries += 1
+                    guard busyTries < 100 else { throw SystemError("lease", path: "task \(id)", errno: EBUSY) }
+                    usleep(50_000)
+                    continue
+                }
+            }
             do {
                 try claim.move(to: layout.folder(stage), as: id)
             } catch let e as SystemError where e.errno == EEXIST || e.errno == ENOTEMPTY {
+                lease?.release()
                 continue // raced with another claim of the same id: judge again
+            } catch {
+                lease?.release()
+                throw error
             }
-            if stage == .failed {
+            guard let lease else {
                 logger.error("[Task \(id)] rejected: \(reason)")
                 return .rejected(id: id, reason: reason)
             }
-            let folder = claim.adopt(taskID: id, stage: stage)
+            let folder = claim.adopt(taskID: id, stage: stage, token: lease)
             logger.info("[Task \(id)] claimed pending/\(originalName)")
             return .claimed(folder, spec!)
         }

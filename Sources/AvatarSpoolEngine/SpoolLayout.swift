@@ -7,6 +7,9 @@ public struct SpoolLayout: Sendable {
     /// Absolute path of the spool folder, symlinks resolved: every path and
     /// local object URL is the same however `--spool` was spelled.
     public let root: String
+    /// Who may work on a task or claim: the folder's flock alone on one host
+    /// (the default), or leases every host sees (AVATAR_LEASES=postgres).
+    public var ownership: any Ownership = LocalOwnership()
 
     public init(root: String) {
         let absolute = root.hasPrefix("/") ? root : FileManager.default.currentDirectoryPath + "/" + root

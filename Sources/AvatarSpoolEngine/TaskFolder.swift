@@ -15,20 +15,44 @@ public final class TaskFolder: TaskWorkspace, @unchecked Sendable {
     private let lockfd: Int32
     private let mutex = NSLock()
     private var stageValue: TaskStage
+    /// The task's lease (`layout.ownership`); nil for a folder opened to read.
+    private let token: (any OwnershipToken)?
 
     static let lockName = ".lock"
 
-    init(layout: SpoolLayout, taskID: String, stage: TaskStage, dirfd: Int32, lockfd: Int32) {
+    init(layout: SpoolLayout, taskID: String, stage: TaskStage, dirfd: Int32, lockfd: Int32,
+         token: (any OwnershipToken)? = nil) {
         self.layout = layout
         self.taskID = taskID
         self.stageValue = stage
         self.dirfd = dirfd
         self.lockfd = lockfd
+        self.token = token
     }
 
     deinit {
         Sys.close(lockfd)
         Sys.close(dirfd)
+        // Giving a lease back may wait on a server: never on this thread.
+        if let token { BlockingPool.shared.execute { token.release() } }
+    }
+
+    /// The lease this folder was locked with (its epoch fences index writes).
+    public var ownershipToken: (any OwnershipToken)? { token }
+
+    /// Gives the task's lease back now (it is also given back when the
+    /// folder is dropped); does not wait for the server.
+    public func releaseOwnership() {
+        guard let token else { return }
+        BlockingPool.shared.execute { token.release() }
+    }
+
+    /// Asks the lease before a durable change; notes it after.
+    private func guarded<T>(_ action: GuardedAction, _ what: String, _ body: () throws -> T) throws -> T {
+        try token?.check(action, what)
+        let value = try body()
+        token?.record(action, what)
+        return value
     }
 
     /// Opens `<stage>/<id>` and takes its lock. Returns nil when another
@@ -49,8 +73,25 @@ public final class TaskFolder: TaskWorkspace, @unchecked Sendable {
             Sys.close(dirfd)
             throw error
         }
-        let folder = TaskFolder(layout: layout, taskID: id, stage: stage, dirfd: dirfd, lockfd: lockfd)
-        guard try Sys.tryLock(lockfd, path: path + "/" + lockName) else { return nil }
+        // Across hosts the flock proves nothing: the lease decides (asking
+        // it may throw when the lease service cannot be reached).
+        let taken: (any OwnershipToken)?
+        do {
+            // Under leases flock is not asked: on NFS it may be local to a
+            // host, or stay held for 90 s after its host died.
+            let locked = layout.ownership.isShared ? true : try Sys.tryLock(lockfd, path: path + "/" + lockName)
+            taken = locked ? try layout.ownership.acquire(.task(id)) : nil
+        } catch {
+            Sys.close(lockfd)
+            Sys.close(dirfd)
+            throw error
+        }
+        guard let token = taken else {
+            Sys.close(lockfd)
+            Sys.close(dirfd)
+            return nil
+        }
+        let folder = TaskFolder(layout: layout, taskID: id, stage: stage, dirfd: dirfd, lockfd: lockfd, token: token)
         // The folder may have been renamed between open and lock: only a lock
         // on the folder still at `path` counts.
         var st = stat()
@@ -117,7 +158,16 @@ public final class TaskFolder: TaskWorkspace, @unchecked Sendable {
         let (folder, name) = try Self.split(relative)
         let sub = try subfolder(folder, create: true)
         defer { if let sub { Sys.close(sub) } }
-        try AtomicFile.write(bytes, to: name, in: sub ?? dirfd, dirPath: absolutePath(folder ?? "."))
+        let dir = sub ?? dirfd, dirPath = absolutePath(folder ?? ".")
+        // Written and fsynced under a temp name first: the lease is asked
+        // right before the rename that makes the checkpoint real.
+        let staged = try AtomicFile.stage(bytes, as: name, in: dir, dirPath: dirPath)
+        do {
+            try guarded(.checkpoint, relative) { try AtomicFile.commit([staged], in: dir, dirPath: dirPath) }
+        } catch {
+            AtomicFile.discard([staged], in: dir)
+            throw error
+        }
     }
 
     /// Files of one sub-folder (or of the task folder itself) in one batch.
@@ -132,7 +182,17 @@ public final class TaskFolder: TaskWorkspace, @unchecked Sendable {
         }
         let sub = try subfolder(folder, create: true)
         defer { if let sub { Sys.close(sub) } }
-        try AtomicFile.writeMany(items, in: sub ?? dirfd, dirPath: absolutePath(folder ?? "."))
+        let dir = sub ?? dirfd, dirPath = absolutePath(folder ?? ".")
+        var staged: [AtomicFile.Staged] = []
+        do {
+            for item in items { staged.append(try AtomicFile.stage(item.bytes, as: item.name, in: dir, dirPath: dirPath)) }
+            try guarded(.checkpoint, files.map(\.path).joined(separator: ",")) {
+                try AtomicFile.commit(staged, in: dir, dirPath: dirPath)
+            }
+        } catch {
+            AtomicFile.discard(staged, in: dir)
+            throw error
+        }
     }
 
     public func writeAll(_ files: [(path: String, bytes: [UInt8])]) async throws {
@@ -161,7 +221,7 @@ public final class TaskFolder: TaskWorkspace, @unchecked Sendable {
             return
         }
         defer { if let sub { Sys.close(sub) } }
-        try Sys.unlinkat(sub ?? dirfd, name)
+        try guarded(.checkpoint, "remove " + relative) { try Sys.unlinkat(sub ?? dirfd, name) }
     }
 
     /// Names directly inside the task folder.
@@ -183,7 +243,7 @@ public final class TaskFolder: TaskWorkspace, @unchecked Sendable {
         defer { Sys.close(oldfd) }
         let newfd = try layout.openFolder(layout.folder(stage))
         defer { Sys.close(newfd) }
-        try Sys.renameNoReplace(oldfd, taskID, newfd, taskID)
+        try guarded(.rename, "\(from.rawValue)->\(stage.rawValue)") { try Sys.renameNoReplace(oldfd, taskID, newfd, taskID) }
         stageValue = stage
         try Sys.fsync(newfd, path: layout.folder(stage))
         try Sys.fsync(oldfd, path: layout.folder(from))

@@ -54,8 +54,9 @@ public struct OpenAIImageProvider: ImageProvider {
         if let complexity = settings.imageComplexity, family?.complexities.isEmpty == false { body["complexity"] = complexity }
         // GPT image models always answer base64 and reject response_format.
         if family?.sendsResponseFormat == true { body["response_format"] = "b64_json" }
-        let request = try RemoteCall.jsonRequest(url: settings.baseURL + "/images/generations", bearer: settings.apiKey,
+        var request = try RemoteCall.jsonRequest(url: settings.baseURL + "/images/generations", bearer: settings.apiKey,
                                                  json: body, timeout: settings.imageTimeout, connectTimeout: settings.connectTimeout)
+        request.headers.append(("X-Client-Request-Id", RequestTag.id(task: task.taskID, persona: index, step: "base")))
         return try decode(try await pause.guarding(variable: "OPENAI_IMAGE_MODEL", model: model, replacement: ImageModelFamily.replacement) {
             try await RemoteCall.send(request, through: client, provider: "openai-images")
         }, model: model, size: task.images.size)
@@ -75,6 +76,7 @@ public struct OpenAIImageProvider: ImageProvider {
         if family?.sendsResponseFormat == true { form.add(name: "response_format", value: "b64_json") }
         var headers: [(name: String, value: String)] = [("Content-Type", form.contentType), ("Accept", "application/json")]
         if let key = settings.apiKey { headers.append(("Authorization", "Bearer \(key)")) }
+        headers.append(("X-Client-Request-Id", RequestTag.id(task: task.taskID, persona: index, step: "grid")))
         let request = HTTPRequest(method: "POST", url: settings.baseURL + "/images/edits", headers: headers,
                                   body: .bytes(form.body), timeout: settings.imageTimeout, connectTimeout: settings.connectTimeout)
         return try decode(try await pause.guarding(variable: "OPENAI_EDIT_MODEL", model: model, replacement: ImageModelFamily.replacement) {

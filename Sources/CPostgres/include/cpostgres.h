@@ -9,6 +9,12 @@
 /// handle (check PQstatus); NULL only when libpq is out of memory.
 PGconn *cpq_connect(const char *conninfo, const char *application_name, const char *connect_timeout);
 
+/// Like `cpq_connect`, with `n` more default keywords (`keys[i]` = `values[i]`,
+/// e.g. keepalives_idle, tcp_user_timeout) that the conninfo may override.
+/// At most 16 extra pairs; more are ignored.
+PGconn *cpq_connect_with(const char *conninfo, const char *application_name, const char *connect_timeout,
+                         int n, const char *const *keys, const char *const *values);
+
 /// PQexecParams with every parameter as text ($1…), result as text: the only
 /// way SQL runs here, so a value is never spliced into a statement.
 /// `values[i]` NULL is SQL NULL.
