@@ -123,7 +123,7 @@ def main():
                 continue
             t_resume, how = resumed
             samples.append(t_resume - tk)
-            first = first_request_after(c, task, epoch, tk) if c.leases else None
+            first = wait(lambda: first_request_after(c, task, epoch, tk), 30, poll=0.1) if c.leases else None
             extra = f"; first request there {first - tk:.2f} s after the kill" if first else ""
             print(f"kill of host{k} holding {task}: resumed {t_resume - tk:.2f} s later ({how}){extra}")
             c.wait_finished(ids, a.timeout)
