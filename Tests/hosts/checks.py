@@ -173,7 +173,8 @@ class Checks:
                 self.fail(f"{task}: {what} by epoch {epoch} from {who}, but {acquired[(task, epoch)][1]} holds it")
             if nxt and t >= nxt[0] + slack:
                 host = int(who.split(":")[0].removeprefix("host")) if who and who.startswith("host") else None
-                line = f"{task}: {what} by epoch {epoch} {t - nxt[0]:.3f} s after epoch {epoch + 1} was acquired by {nxt[1]}"
+                line = (f"{task}: {what} by epoch {epoch} {t - nxt[0]:.3f} s after epoch {epoch + 1} was acquired by {nxt[1]}"
+                        f"{self.after_fault(nxt[0])}")
                 if not what.startswith("index") and self.thawed(host, nxt[0], t):
                     window.append(line + " (right after SIGCONT: the README's window)")
                 else:
@@ -197,6 +198,14 @@ class Checks:
             self.figure("  in the window", line)
 
     audit_slack = 0.25
+
+    def after_fault(self, t):
+        """' (N s after <kind> on hostH)' for the last fault that began before t."""
+        before = [f for f in self.faults if f["start"] <= t]
+        if not before:
+            return ""
+        f = max(before, key=lambda f: f["start"])
+        return f" ({t - f['start']:.1f} s after {f['kind']} on {('host%d' % f['host']) if f['host'] else 'all hosts'})"
 
     def thawed(self, host, taken, t):
         """Whether host was frozen by SIGSTOP when the task was taken from it and resumed at most 1 s before t:

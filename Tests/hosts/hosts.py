@@ -28,7 +28,7 @@ def parse():
     ap.add_argument("--image-concurrency", type=int, default=2)
     ap.add_argument("--task-concurrency", type=int, default=2)
     ap.add_argument("--seed", type=int, default=None)
-    ap.add_argument("--timeout", type=float, default=300, help="hang guard: seconds for the tasks to finish")
+    ap.add_argument("--timeout", type=float, default=500, help="hang guard: seconds for the tasks to finish after the last fault (about ten times a run)")
     ap.add_argument("--slack", type=float, default=2.0,
                     help="seconds after its answer that a request still counts as in flight (decode, fsync, rename)")
     ap.add_argument("--no-leases", action="store_true",
