@@ -44,7 +44,7 @@ backstop() {
         ip link del "$link" 2>/dev/null
     done
     # The driver removes the folder when every check passed, and keeps it otherwise.
-    [ -d "$WORK" ] && [ -z "$(ls -A "$WORK" 2>/dev/null)" ] && rmdir "$WORK"
+    if [ -d "$WORK" ] && [ -z "$(ls -A "$WORK" 2>/dev/null)" ]; then rmdir "$WORK"; fi
     return 0
 }
 trap backstop EXIT

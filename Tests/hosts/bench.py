@@ -23,7 +23,8 @@ from cluster import Cluster, install_signal_cleanup, remove_work  # noqa: E402
 
 
 def parse():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(prog="scripts/hosts.sh bench", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bin", required=True)
     ap.add_argument("--hosts", type=int, default=3)
     ap.add_argument("--tasks", type=int, default=36)

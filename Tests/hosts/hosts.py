@@ -15,19 +15,31 @@ from cluster import Cluster, install_signal_cleanup, remove_work  # noqa: E402
 from faults import Injector, plan  # noqa: E402
 
 
+def latency(text):
+    """S or MIN-MAX seconds, checked here rather than by the fake after the set-up."""
+    low, _, high = text.partition("-")
+    try:
+        ok = 0 <= float(low) <= float(high or low)
+    except ValueError:
+        ok = False
+    if not ok:
+        raise argparse.ArgumentTypeError(f"expected S or MIN-MAX seconds with 0 <= MIN <= MAX, got {text!r}")
+    return text
+
+
 def parse():
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--bin", required=True, help="the avatar-spool binary")
+    ap = argparse.ArgumentParser(prog="scripts/hosts.sh", description=__doc__)
+    ap.add_argument("--bin", required=True, help="the avatar-spool binary (scripts/hosts.sh passes $AVATAR_SPOOL_BIN)")
     ap.add_argument("--hosts", type=int, default=3)
     ap.add_argument("--tasks", type=int, default=12)
     ap.add_argument("--personas", type=int, default=2)
     ap.add_argument("--faults", type=int, default=5)
     ap.add_argument("--lease", type=float, default=6, help="AVATAR_LEASE_SECONDS")
     ap.add_argument("--rescan", type=float, default=1, help="WORKER_INTERVAL")
-    ap.add_argument("--latency", default="1-2", help="the fake's seconds per image request, S or MIN-MAX")
+    ap.add_argument("--latency", default="1-2", type=latency, help="the fake's seconds per image request, S or MIN-MAX")
     ap.add_argument("--image-concurrency", type=int, default=2)
     ap.add_argument("--task-concurrency", type=int, default=2)
-    ap.add_argument("--seed", type=int, default=None)
+    ap.add_argument("--seed", type=int, default=None, help="plans the faults (default: a new one, printed)")
     ap.add_argument("--timeout", type=float, default=500, help="hang guard: seconds for the tasks to finish after the last fault (about ten times a run)")
     ap.add_argument("--slack", type=float, default=2.0,
                     help="seconds after its answer that a request still counts as in flight (decode, fsync, rename)")
