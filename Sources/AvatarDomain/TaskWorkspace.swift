@@ -1,4 +1,5 @@
 import AvatarTask
+import Foundation
 
 /// The status folders a task moves through (DESIGN.md §2), as the pipeline sees them.
 public enum TaskStage: String, Sendable, CaseIterable, Codable {
@@ -27,6 +28,8 @@ public protocol TaskWorkspace: AnyObject, Sendable {
     /// one sync of the folder.
     func writeAll(_ files: [(path: String, bytes: [UInt8])]) async throws
     func exists(_ path: String) -> Bool
+    /// When `path` was last written; nil when it is missing.
+    func modificationDate(_ path: String) -> Date?
     func remove(_ path: String) throws
     /// Where `path` is on disk now (valid until the next transition).
     func absolutePath(_ path: String) -> String

@@ -61,8 +61,8 @@ extension GridSplitter {
             error.context = error.context ?? gridPath
             throw error
         }
-        let dirfd = try openOutputDirectory(outputDirectory)
-        defer { Sys.close(dirfd) }
+        let output = try openOutputDirectory(outputDirectory)
+        let dirfd = output.raw
         let names = (0..<layout.parts.count).map { "image_\($0).png" }
         let writer = PartWriter(grid: grid, parts: layout.parts, names: names, dirfd: dirfd, directory: outputDirectory)
         let staged = try writer.stageAll(pool: pool, helperCount: helpers)
@@ -83,7 +83,7 @@ extension GridSplitter {
     }
 
     /// Creates `directory` (with parents) and opens it.
-    static func openOutputDirectory(_ directory: String) throws -> Int32 {
+    static func openOutputDirectory(_ directory: String) throws -> OwnedFD {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
@@ -91,7 +91,7 @@ extension GridSplitter {
                                context: directory)
         }
         do {
-            return try Sys.open(directory, O_RDONLY | O_DIRECTORY)
+            return try Sys.openOwned(directory, O_RDONLY | O_DIRECTORY)
         } catch let error as SystemError {
             throw ImagingError(.io, "cannot open the output folder: \(error.message)", context: directory)
         }
@@ -99,13 +99,13 @@ extension GridSplitter {
 
     /// The whole file at `path`, read into a buffer of its exact size, at most `maxFileBytes`.
     static func readFile(_ path: String) throws -> [UInt8] {
-        let fd: Int32
+        let file: OwnedFD
         do {
-            fd = try Sys.open(path, O_RDONLY)
+            file = try Sys.openOwned(path, O_RDONLY)
         } catch let error as SystemError {
             throw ImagingError(.io, "cannot open: \(error.message)", context: path)
         }
-        defer { Sys.close(fd) }
+        let fd = file.raw
         do {
             let info = try Sys.fstat(fd, path: path)
             guard info.st_mode & S_IFMT == S_IFREG else { throw ImagingError(.io, "not a regular file", context: path) }
@@ -113,19 +113,9 @@ extension GridSplitter {
             guard size <= maxFileBytes else {
                 throw ImagingError(.io, "the file is \(size) bytes, more than the \(maxFileBytes) allowed", context: path)
             }
-            var failed: Int32 = 0
-            let bytes = [UInt8](unsafeUninitializedCapacity: size) { buf, count in
-                count = 0
-                while count < size {
-                    let n = Glibc.read(fd, buf.baseAddress! + count, size - count)
-                    if n < 0 && errno == EINTR { continue }
-                    if n < 0 { failed = errno }
-                    if n <= 0 { break }
-                    count += n
-                }
+            return try [UInt8](unsafeUninitializedCapacity: size) { buf, count in
+                count = try Sys.readFully(fd, into: UnsafeMutableRawBufferPointer(buf), path: path)
             }
-            if failed != 0 { throw ImagingError(.io, "cannot read: \(String(cString: strerror(failed)))", context: path) }
-            return bytes
         } catch let error as SystemError {
             throw ImagingError(.io, "cannot read: \(error.message)", context: path)
         }

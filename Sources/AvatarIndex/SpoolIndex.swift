@@ -20,7 +20,7 @@ public final class SpoolIndex: Sendable {
         // SQLite creates a new database 0644 whatever the umask allows (and
         // its -wal/-shm files copy that mode): create it 0666 & ~umask
         // ourselves, so that --umask 002 gives a group-writable index.
-        if let fd = try? Sys.open(path, O_RDWR | O_CREAT | O_NOFOLLOW, 0o666) { Sys.close(fd) }
+        try? Sys.openOwned(path, O_RDWR | O_CREAT | O_NOFOLLOW, 0o666).close()
         pool = try DatabasePool(path: path, configuration: config)
         try IndexSchema.migrator.migrate(pool)
     }

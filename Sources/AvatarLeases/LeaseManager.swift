@@ -61,11 +61,14 @@ public final class LeaseManager: Ownership, @unchecked Sendable {
         }
         if taken { return nil }
         let key = LeaseTables.key(name.description)
-        let started = ContinuousClock.now
         let holder = holder
-        let result: (epoch: Int64, generation: Int)? = try connection.withSession { s in
+        // (epoch, session generation, when the statement was sent); epoch nil when another session holds it.
+        let result: (epoch: Int64?, generation: Int, sent: ContinuousClock.Instant) = try connection.withSession { s in
+            // Timed from here, not before waiting for the connection: what counts is when the server heard us.
+            let sent = ContinuousClock.now
             let ok = try s.query("SELECT pg_try_advisory_lock($1::bigint) AS ok", [String(key)], context: "lease of \(name)")
-            guard (ok.first?["ok"] ?? nil) == "t" else { return nil }
+            let session = lock.withLock { self.generation }
+            guard (ok.first?["ok"] ?? nil) == "t" else { return (nil, session, sent) }
             var epoch: Int64 = 0
             if case .task(let id) = name {
                 do {
@@ -75,12 +78,13 @@ public final class LeaseManager: Ownership, @unchecked Sendable {
                     throw error
                 }
             }
-            return (epoch, lock.withLock { generation })
+            return (epoch, session, sent)
         }
-        guard let result else { return nil }
-        let lease = TaskLease(manager: self, name: name, key: key, epoch: result.epoch, generation: result.generation)
+        // Any answer proves the session alive, like a heartbeat.
+        lock.withLock { confirm(generation: result.generation, at: result.sent) }
+        guard let epoch = result.epoch else { return nil }
+        let lease = TaskLease(manager: self, name: name, key: key, epoch: epoch, generation: result.generation)
         let clash: Bool = lock.withLock {
-            confirm(generation: result.generation, at: started)
             if held[name] != nil { return true }
             held[name] = lease
             return false
@@ -91,7 +95,7 @@ public final class LeaseManager: Ownership, @unchecked Sendable {
             try? connection.withSession { _ = try $0.query("SELECT pg_advisory_unlock($1::bigint)", [String(key)]) }
             return nil
         }
-        if case .task(let id) = name { logger.debug("[Task \(id)] lease taken, epoch \(result.epoch)") }
+        if case .task(let id) = name { logger.debug("[Task \(id)] lease taken, epoch \(epoch)") }
         return lease
     }
 
@@ -193,12 +197,13 @@ public final class LeaseManager: Ownership, @unchecked Sendable {
         while lock.withLock({ running }) {
             let started = ContinuousClock.now
             do {
-                let g = try connection.withSession { s -> Int in
+                let (g, sent) = try connection.withSession { s -> (Int, ContinuousClock.Instant) in
+                    let sent = ContinuousClock.now
                     try s.query("SELECT 1", context: "lease heartbeat")
-                    return lock.withLock { generation }
+                    return (lock.withLock { generation }, sent)
                 }
                 let recovered: String? = lock.withLock {
-                    confirm(generation: g, at: started)
+                    confirm(generation: g, at: sent)
                     defer { lastError = nil }
                     return lastError
                 }

@@ -91,13 +91,7 @@ extension TaskSnapshot {
            let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] {
             errorMessage = object["message"] as? String
         }
-        var st = stat()
-        let created: Date
-        if lstat(ws.absolutePath(TaskFiles.task), &st) == 0 {
-            created = Date(timeIntervalSince1970: Double(st.st_mtim.tv_sec))
-        } else {
-            created = Date(timeIntervalSince1970: 0)
-        }
+        let created = ws.modificationDate(TaskFiles.task) ?? Date(timeIntervalSince1970: 0)
         var personas: [PersonaSnapshot] = []
         if let spec {
             for n in 1...max(1, spec.count) where n <= spec.count {

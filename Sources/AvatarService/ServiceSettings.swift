@@ -60,17 +60,16 @@ public struct ServiceSettings: Sendable {
     /// file is replaced by rename, so the folder is what matters).
     static func checkWritableFolder(of path: String, variable: String) throws {
         let folder = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
-        var st = stat()
-        guard stat(folder, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
+        guard let st = try? Sys.statFollowingLinks(folder), (st.st_mode & S_IFMT) == S_IFDIR else {
             throw SettingsError(variable: variable, message: "names \(path), but the folder \(folder) does not exist")
         }
         // A real probe, not access(2): root passes access() on a read-only mount.
         let probe = folder + "/.avatar-spool-probe-\(getpid())"
-        let fd = Glibc.open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            throw SettingsError(variable: variable, message: "names \(path), but the folder \(folder) is not writable (\(String(cString: strerror(errno))))")
+        do {
+            try Sys.openOwned(probe, O_WRONLY | O_CREAT | O_EXCL, 0o600).close()
+        } catch let error as SystemError {
+            throw SettingsError(variable: variable, message: "names \(path), but the folder \(folder) is not writable (\(error.message))")
         }
-        Sys.close(fd)
-        unlink(probe)
+        try? Sys.unlinkat(AT_FDCWD, probe)
     }
 }

@@ -121,11 +121,10 @@ public final class SpendLedger: Sendable {
     func update<T>(_ body: (inout State) throws -> T) throws -> T {
         do { try Sys.mkdirat(AT_FDCWD, directory, 0o770) } catch let e as SystemError where e.errno == EEXIST {}
         let lockPath = directory + "/.lock"
-        let fd = try Sys.open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o660)
-        defer { Sys.close(fd) }
-        try Sys.lock(fd, path: lockPath)
-        let dirfd = try Sys.open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        defer { Sys.close(dirfd) }
+        let lockFile = try Sys.openOwned(lockPath, O_RDWR | O_CREAT, 0o660) // unlocked when closed, at the end
+        try Sys.lock(lockFile.raw, path: lockPath)
+        let folder = try Sys.openOwned(directory, O_RDONLY | O_DIRECTORY)
+        let dirfd = folder.raw
         var state: State
         var rebuilt = false
         if let bytes = try AtomicFile.read("ledger.json", in: dirfd), let s = try? JSONDecoder().decode(State.self, from: Data(bytes)) {

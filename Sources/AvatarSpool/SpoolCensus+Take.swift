@@ -18,8 +18,7 @@ extension SpoolCensus {
             let names = ((try? Sys.listDirectory(layout.folder(.pending))) ?? []).filter(PendingName.isCandidate)
             folders[TaskStage.pending.rawValue] = names.count
             for name in names {
-                var st = stat()
-                if lstat(layout.folder(.pending) + "/" + name, &st) == 0 {
+                if let st = try? Sys.lstat(layout.folder(.pending) + "/" + name) {
                     oldest = max(oldest, now.timeIntervalSince1970 - Double(st.st_mtim.tv_sec))
                 }
             }
@@ -51,12 +50,10 @@ extension SpoolCensus {
 /// task folder or a persona folder, so the newest folder mtime is the last one.
 enum StallCheck {
     static func lastCheckpoint(path: String) -> Date? {
-        var newest: Int = 0
-        var st = stat()
-        guard lstat(path, &st) == 0 else { return nil }
-        newest = st.st_mtim.tv_sec
+        guard let st = try? Sys.lstat(path) else { return nil }
+        var newest = st.st_mtim.tv_sec
         for name in (try? Sys.listDirectory(path)) ?? [] where name.hasPrefix("persona_") {
-            if lstat(path + "/" + name, &st) == 0 { newest = max(newest, st.st_mtim.tv_sec) }
+            if let sub = try? Sys.lstat(path + "/" + name) { newest = max(newest, sub.st_mtim.tv_sec) }
         }
         return Date(timeIntervalSince1970: Double(newest))
     }

@@ -62,16 +62,16 @@ public struct Submitter: Sendable {
         try layout.create()
         var name = URL(fileURLWithPath: path).lastPathComponent
         if !PendingName.isCandidate(name) { name = id + ".json" }
-        let tmpfd = try Sys.open(layout.tmp, O_RDONLY | O_DIRECTORY)
-        defer { Sys.close(tmpfd) }
-        let pendingfd = try Sys.open(layout.folder(.pending), O_RDONLY | O_DIRECTORY)
-        defer { Sys.close(pendingfd) }
+        let tmp = try Sys.openOwned(layout.tmp, O_RDONLY | O_DIRECTORY)
+        let tmpfd = tmp.raw
+        let pending = try Sys.openOwned(layout.folder(.pending), O_RDONLY | O_DIRECTORY)
+        let pendingfd = pending.raw
         let temp = "submit-\(UUID().uuidString.lowercased())-\(name)"
-        let fd = try Sys.openat(tmpfd, temp, O_WRONLY | O_CREAT | O_EXCL)
+        let file = try Sys.openOwned(tmpfd, temp, O_WRONLY | O_CREAT | O_EXCL)
         do {
-            try bytes.withUnsafeBytes { try Sys.writeAll(fd, $0, path: temp) }
-            try Sys.fsync(fd, path: temp)
-            Sys.close(fd)
+            try bytes.withUnsafeBytes { try Sys.writeAll(file.raw, $0, path: temp) }
+            try Sys.fsync(file.raw, path: temp)
+            file.close()
             try Sys.renameNoReplace(tmpfd, temp, pendingfd, name)
         } catch {
             try? Sys.unlinkat(tmpfd, temp)

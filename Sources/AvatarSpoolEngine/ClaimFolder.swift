@@ -5,8 +5,9 @@ import Foundation
 /// A private, locked folder in tmp/ that holds a task between the claim
 /// rename and its move into a status folder.
 final class ClaimFolder: @unchecked Sendable {
-    // Confinement: used by one claim on one thread; fds handed to a
-    // TaskFolder by `adopt` and then no longer closed here.
+    // Confinement: used by one claim on one thread. This class owns its two
+    // descriptors (they outlive any one scope) and its deinit closes them,
+    // unless `adopt` handed them to a TaskFolder, which then owns them.
     let layout: SpoolLayout
     let name: String
     let fd: Int32
@@ -47,51 +48,39 @@ final class ClaimFolder: @unchecked Sendable {
         }
         do {
             try Sys.mkdirat(AT_FDCWD, path)
+            let fd = try Sys.openOwned(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
+            let lockfd = try Sys.openOwned(fd.raw, TaskFolder.lockName, O_RDWR | O_CREAT | O_NOFOLLOW)
+            // Another processor's `recoverClaims` may lock a claim folder in the
+            // moment between its mkdir and this lock (it then removes it as
+            // empty): such a folder is never used; take another. (Under
+            // leases the lease, taken before the mkdir, already excludes that.)
+            guard try layout.ownership.isShared || Sys.tryLock(lockfd.raw, path: path) else {
+                token.release()
+                return try make(layout: layout, originalName: originalName)
+            }
+            let origin = Array(originalName.utf8)
+            try Sys.withOpen(at: fd.raw, ".origin", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW) { ofd in
+                try origin.withUnsafeBytes { try Sys.writeAll(ofd, $0) }
+            }
+            return ClaimFolder(layout: layout, name: name, fd: fd.release(), lockfd: lockfd.release(), token: token,
+                               originalName: originalName)
         } catch {
             token.release()
             throw error
         }
-        let fd = try Sys.open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
-        let lockfd: Int32
-        do {
-            lockfd = try Sys.openat(fd, TaskFolder.lockName, O_RDWR | O_CREAT | O_NOFOLLOW)
-        } catch {
-            Sys.close(fd)
-            throw error
-        }
-        // Another processor's `recoverClaims` may lock a claim folder in the
-        // moment between its mkdir and this lock (it then removes it as
-        // empty): such a folder is never used; take another.
-        guard try layout.ownership.isShared || Sys.tryLock(lockfd, path: path) else {
-            Sys.close(lockfd)
-            Sys.close(fd)
-            return try make(layout: layout, originalName: originalName)
-        }
-        let origin = Array(originalName.utf8)
-        let ofd = try Sys.openat(fd, ".origin", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW)
-        try origin.withUnsafeBytes { try Sys.writeAll(ofd, $0) }
-        Sys.close(ofd)
-        return ClaimFolder(layout: layout, name: name, fd: fd, lockfd: lockfd, token: token, originalName: originalName)
     }
 
     /// Reopens an existing claim folder; nil when a live process holds it.
     static func reopen(layout: SpoolLayout, name: String) throws -> ClaimFolder? {
         let path = layout.tmp + "/" + name
-        guard let fd = try? Sys.open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW) else { return nil }
-        guard let lockfd = try? Sys.openat(fd, TaskFolder.lockName, O_RDWR | O_CREAT | O_NOFOLLOW) else {
-            Sys.close(fd)
-            return nil
-        }
-        guard layout.ownership.isShared || (try? Sys.tryLock(lockfd, path: path)) == true,
-              let token = (try? layout.ownership.acquire(.claim(name))) ?? nil else {
-            Sys.close(lockfd)
-            Sys.close(fd)
-            return nil
-        }
-        AtomicFile.removeTemporaries(in: fd, path: path)
-        let origin = (try? AtomicFile.read(".origin", in: fd, limit: 4096)).flatMap { $0 }
+        guard let fd = try? Sys.openOwned(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW) else { return nil }
+        guard let lockfd = try? Sys.openOwned(fd.raw, TaskFolder.lockName, O_RDWR | O_CREAT | O_NOFOLLOW),
+              layout.ownership.isShared || (try? Sys.tryLock(lockfd.raw, path: path)) == true,
+              let token = (try? layout.ownership.acquire(.claim(name))) ?? nil else { return nil }
+        AtomicFile.removeTemporaries(in: fd.raw, path: path)
+        let origin = (try? AtomicFile.read(".origin", in: fd.raw, limit: 4096)).flatMap { $0 }
         let original = origin.map { String(decoding: $0, as: UTF8.self) } ?? "task.json"
-        return ClaimFolder(layout: layout, name: name, fd: fd, lockfd: lockfd, token: token, originalName: original)
+        return ClaimFolder(layout: layout, name: name, fd: fd.release(), lockfd: lockfd.release(), token: token, originalName: original)
     }
 
     var isEmpty: Bool {
@@ -109,10 +98,9 @@ final class ClaimFolder: @unchecked Sendable {
         guard try Sys.lstatat(fd, Self.linkedName) != nil else { return }
         let path = layout.tmp + "/" + name
         if try Sys.lstatat(fd, "task.json") == nil {
-            let src = try Sys.openat(fd, Self.linkedName, O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
-            defer { Sys.close(src) }
+            let src = try Sys.openOwned(fd, Self.linkedName, O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
             do {
-                let bytes = try Sys.readAll(src, limit: limit, path: path + "/" + Self.linkedName)
+                let bytes = try Sys.readAll(src.raw, limit: limit, path: path + "/" + Self.linkedName)
                 try AtomicFile.write(bytes, to: "task.json", in: fd, dirPath: path)
             } catch let e as SystemError where e.errno == EFBIG {
                 // Too large to be a task: kept as it is (never lost), and refused by `settle`.
@@ -138,12 +126,10 @@ final class ClaimFolder: @unchecked Sendable {
     /// Renames the claim folder to `<folder>/<id>`, never replacing.
     func move(to folder: String, as id: String) throws {
         let tmpfd = try layout.openFolder(layout.tmp)
-        defer { Sys.close(tmpfd) }
         let target = try layout.openFolder(folder)
-        defer { Sys.close(target) }
-        try Sys.renameNoReplace(tmpfd, name, target, id)
-        try Sys.fsync(target, path: folder)
-        try Sys.fsync(tmpfd, path: layout.tmp)
+        try Sys.renameNoReplace(tmpfd.raw, name, target.raw, id)
+        try Sys.fsync(target.raw, path: folder)
+        try Sys.fsync(tmpfd.raw, path: layout.tmp)
     }
 
     /// Hands the fds (and so the lock) and the task's lease to a TaskFolder.
@@ -177,14 +163,12 @@ extension SpoolLayout {
     public func claims() -> [ClaimInfo] {
         ((try? Sys.listDirectory(tmp)) ?? []).filter { $0.hasPrefix("claim-") }.sorted().compactMap { name in
             let path = tmp + "/" + name
-            guard let fd = try? Sys.open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW) else { return nil }
-            defer { Sys.close(fd) }
-            let origin = (try? AtomicFile.read(".origin", in: fd, limit: 4096)).flatMap { $0 }
+            guard let fd = try? Sys.openOwned(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW) else { return nil }
+            let origin = (try? AtomicFile.read(".origin", in: fd.raw, limit: 4096)).flatMap { $0 }
             let file = origin.map { String(decoding: $0, as: UTF8.self) } ?? "?"
             var live = false
-            if let lockfd = try? Sys.openat(fd, TaskFolder.lockName, O_RDONLY | O_NOFOLLOW) {
-                live = (try? Sys.tryLock(lockfd, path: path)) == false
-                Sys.close(lockfd)
+            if let lockfd = try? Sys.openOwned(fd.raw, TaskFolder.lockName, O_RDONLY | O_NOFOLLOW) {
+                live = (try? Sys.tryLock(lockfd.raw, path: path)) == false
             }
             return ClaimInfo(folder: name, file: file, live: live)
         }

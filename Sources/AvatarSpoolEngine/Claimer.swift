@@ -39,8 +39,8 @@ public struct Claimer: Sendable {
     /// Blocking: call from a `BlockingPool`.
     public func claim(_ name: String) throws -> ClaimResult {
         guard PendingName.isCandidate(name) else { return .skipped }
-        let pendingfd = try layout.openFolder(layout.folder(.pending))
-        defer { Sys.close(pendingfd) }
+        let pending = try layout.openFolder(layout.folder(.pending))
+        let pendingfd = pending.raw
         guard let st = try Sys.lstatat(pendingfd, name) else { return .skipped }
 
         let kind = st.st_mode & S_IFMT
@@ -49,9 +49,9 @@ public struct Claimer: Sendable {
         }
         // O_NOFOLLOW: the entry may have become a symlink since lstat;
         // O_NONBLOCK: a FIFO swapped in must not block us.
-        let fd: Int32
+        let file: OwnedFD
         do {
-            fd = try Sys.openat(pendingfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
+            file = try Sys.openOwned(pendingfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
         } catch let e as SystemError {
             switch e.errno {
             case ENOENT: return .skipped
@@ -62,7 +62,7 @@ public struct Claimer: Sendable {
             default: throw e
             }
         }
-        defer { Sys.close(fd) }
+        let fd = file.raw
         let fst = try Sys.fstat(fd, path: name)
         guard (fst.st_mode & S_IFMT) == S_IFREG else {
             return try rejectEntry(name, pendingfd: pendingfd, kind: fst.st_mode & S_IFMT)
@@ -202,9 +202,9 @@ public struct Claimer: Sendable {
     }
 
     private func readTaskJSON(stage: TaskStage, id: String) throws -> [UInt8]? {
-        let fd = try Sys.open(layout.taskPath(stage, id), O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
-        defer { Sys.close(fd) }
-        return try AtomicFile.read("task.json", in: fd, limit: Int.max)
+        try Sys.withOpen(layout.taskPath(stage, id), O_RDONLY | O_DIRECTORY | O_NOFOLLOW) {
+            try AtomicFile.read("task.json", in: $0, limit: Int.max)
+        }
     }
 
     /// `<id>.dup-<n>`, the first free one; the id is shortened so the result

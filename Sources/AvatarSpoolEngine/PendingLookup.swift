@@ -17,13 +17,11 @@ extension SpoolLayout {
     /// not waited on), so `submit`, `status` and `retry` see what the
     /// processor will see.
     public func pendingTask(_ id: String, admit: Admit, limit: Int = 1 << 20) -> PendingTask? {
-        guard let pendingfd = try? Sys.open(folder(.pending), O_RDONLY | O_DIRECTORY) else { return nil }
-        defer { Sys.close(pendingfd) }
+        guard let pendingfd = try? Sys.openOwned(folder(.pending), O_RDONLY | O_DIRECTORY) else { return nil }
         for name in ((try? Sys.listDirectory(folder(.pending))) ?? []).filter(PendingName.isCandidate).sorted() {
-            guard let fd = try? Sys.openat(pendingfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK) else { continue }
-            defer { Sys.close(fd) }
-            guard let st = try? Sys.fstat(fd), (st.st_mode & S_IFMT) == S_IFREG,
-                  let bytes = try? Sys.readAll(fd, limit: limit) else { continue }
+            guard let fd = try? Sys.openOwned(pendingfd.raw, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK) else { continue }
+            guard let st = try? Sys.fstat(fd.raw), (st.st_mode & S_IFMT) == S_IFREG,
+                  let bytes = try? Sys.readAll(fd.raw, limit: limit) else { continue }
             let admission = admit(bytes, name)
             let found: String
             switch admission {

@@ -18,6 +18,8 @@ public enum WatchEvent: Sendable, Equatable {
 /// IN_MOVED_TO, plus IN_CREATE for a delayed check.
 public final class PendingWatcher: @unchecked Sendable {
     // Confinement: `fd` is immutable after init; `stopped` is guarded by `lock`.
+    // The reading thread owns `fd` (it outlives init's scope) and closes it
+    // when its loop ends.
     private let fd: Int32
     private let directory: String
     private static let mask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE)
@@ -28,14 +30,10 @@ public final class PendingWatcher: @unchecked Sendable {
 
     /// - Throws: `SystemError` from inotify_init1 or inotify_add_watch.
     public init(directory: String, logger: Logger) throws {
-        fd = try Sys.inotifyInit()
+        let inotify = OwnedFD(adopting: try Sys.inotifyInit())
+        _ = try Sys.inotifyAddWatch(inotify.raw, directory, Self.mask)
+        fd = inotify.release()
         self.directory = directory
-        do {
-            _ = try Sys.inotifyAddWatch(fd, directory, Self.mask)
-        } catch {
-            Sys.close(fd)
-            throw error
-        }
         (events, continuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(65536))
         let thread = Thread { [self] in self.loop(logger: logger) }
         thread.name = "avatar-inotify"

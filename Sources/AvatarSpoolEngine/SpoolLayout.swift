@@ -48,9 +48,9 @@ public struct SpoolLayout: Sendable {
         }
     }
 
-    /// Opens a status folder (or tmp) as a directory fd.
-    func openFolder(_ path: String) throws -> Int32 {
-        try Sys.open(path, O_RDONLY | O_DIRECTORY)
+    /// Opens a status folder (or tmp) as a directory fd, closed with its owner.
+    func openFolder(_ path: String) throws -> OwnedFD {
+        try Sys.openOwned(path, O_RDONLY | O_DIRECTORY)
     }
 
     /// The status folder a task id currently sits in, if any.

@@ -6,8 +6,9 @@ import Foundation
 /// it, an exclusive flock on its `.lock` file. The lock follows the folder
 /// through renames; a folder whose lock can be taken has no live processor.
 ///
-/// Confinement: `stageValue` is guarded by `mutex`; the fds are immutable
-/// and closed in `deinit`.
+/// Confinement: `stageValue` is guarded by `mutex`; the fds are immutable.
+/// This class is their owner (they live as long as the folder is held, past
+/// any one scope): `deinit` closes them.
 public final class TaskFolder: TaskWorkspace, @unchecked Sendable {
     public let layout: SpoolLayout
     public let taskID: String
@@ -60,45 +61,27 @@ public final class TaskFolder: TaskWorkspace, @unchecked Sendable {
     /// - Throws: `SystemError` from open or flock.
     public static func lock(layout: SpoolLayout, stage: TaskStage, id: String) throws -> TaskFolder? {
         let path = layout.taskPath(stage, id)
-        let dirfd: Int32
+        let dirfd: OwnedFD
         do {
-            dirfd = try Sys.open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
+            dirfd = try Sys.openOwned(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
         } catch let e as SystemError where e.errno == ENOENT || e.errno == ENOTDIR || e.errno == ELOOP {
             return nil
         }
-        let lockfd: Int32
-        do {
-            lockfd = try Sys.openat(dirfd, lockName, O_RDWR | O_CREAT | O_NOFOLLOW)
-        } catch {
-            Sys.close(dirfd)
-            throw error
-        }
-        // Across hosts the flock proves nothing: the lease decides (asking
-        // it may throw when the lease service cannot be reached).
-        let taken: (any OwnershipToken)?
-        do {
-            // Under leases flock is not asked: on NFS it may be local to a
-            // host, or stay held for 90 s after its host died.
-            let locked = layout.ownership.isShared ? true : try Sys.tryLock(lockfd, path: path + "/" + lockName)
-            taken = locked ? try layout.ownership.acquire(.task(id)) : nil
-        } catch {
-            Sys.close(lockfd)
-            Sys.close(dirfd)
-            throw error
-        }
-        guard let token = taken else {
-            Sys.close(lockfd)
-            Sys.close(dirfd)
-            return nil
-        }
-        let folder = TaskFolder(layout: layout, taskID: id, stage: stage, dirfd: dirfd, lockfd: lockfd, token: token)
+        let lockfd = try Sys.openOwned(dirfd.raw, lockName, O_RDWR | O_CREAT | O_NOFOLLOW)
+        // Across hosts the flock proves nothing: the lease decides (asking it
+        // may throw when the lease service cannot be reached). Under leases
+        // flock is not asked: on NFS it may be local to a host, or stay held
+        // for 90 s after its host died.
+        let locked = layout.ownership.isShared ? true : try Sys.tryLock(lockfd.raw, path: path + "/" + lockName)
+        guard locked, let token = try layout.ownership.acquire(.task(id)) else { return nil }
+        let folder = TaskFolder(layout: layout, taskID: id, stage: stage, dirfd: dirfd.release(), lockfd: lockfd.release(),
+                                token: token)
         // The folder may have been renamed between open and lock: only a lock
         // on the folder still at `path` counts.
-        var st = stat()
-        guard lstat(path, &st) == 0, let mine = try? Sys.fstat(dirfd),
+        guard let st = try? Sys.lstatat(AT_FDCWD, path), let mine = try? Sys.fstat(folder.dirfd),
               st.st_ino == mine.st_ino, st.st_dev == mine.st_dev else { return nil }
         // Ours now: what a killed holder was writing is garbage.
-        AtomicFile.removeTemporaries(in: dirfd, path: path)
+        AtomicFile.removeTemporaries(in: folder.dirfd, path: path)
         return folder
     }
 
@@ -130,43 +113,43 @@ public final class TaskFolder: TaskWorkspace, @unchecked Sendable {
         return parts.count == 2 ? (parts[0], parts[1]) : (nil, parts[0])
     }
 
-    /// Opens (and with `create`, makes) a sub-folder of the task folder.
-    private func subfolder(_ name: String?, create: Bool) throws -> Int32? {
-        guard let name else { return nil }
+    /// Runs `body` with a sub-folder's descriptor (opened for the call, and
+    /// with `create` made when missing), or the task folder's own when
+    /// `name` is nil. - Returns: nil when the sub-folder is missing and
+    /// `create` is false.
+    private func inFolder<T>(_ name: String?, create: Bool, _ body: (Int32) throws -> T) throws -> T? {
+        guard let name else { return try body(dirfd) }
+        let flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW
+        let sub: OwnedFD
         do {
-            return try Sys.openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
-        } catch let e as SystemError where e.errno == ENOENT && create {
-            if mkdirat(dirfd, name, 0o777) != 0 && errno != EEXIST { throw SystemError("mkdir", path: name) }
+            sub = try Sys.openOwned(dirfd, name, flags)
+        } catch let e as SystemError where e.errno == ENOENT {
+            guard create else { return nil }
+            do { try Sys.mkdirat(dirfd, name) } catch let e as SystemError where e.errno == EEXIST {}
             try Sys.fsync(dirfd, path: path)
-            return try Sys.openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
+            sub = try Sys.openOwned(dirfd, name, flags)
         }
+        return try body(sub.raw)
     }
 
     public func readSync(_ relative: String, limit: Int = 256 << 20) throws -> [UInt8]? {
         let (folder, name) = try Self.split(relative)
-        let sub: Int32?
-        do {
-            sub = try subfolder(folder, create: false)
-        } catch let e as SystemError where e.errno == ENOENT {
-            return nil
-        }
-        defer { if let sub { Sys.close(sub) } }
-        return try AtomicFile.read(name, in: sub ?? dirfd, limit: limit)
+        return try inFolder(folder, create: false) { try AtomicFile.read(name, in: $0, limit: limit) } ?? nil
     }
 
     public func writeSync(_ relative: String, _ bytes: [UInt8]) throws {
         let (folder, name) = try Self.split(relative)
-        let sub = try subfolder(folder, create: true)
-        defer { if let sub { Sys.close(sub) } }
-        let dir = sub ?? dirfd, dirPath = absolutePath(folder ?? ".")
-        // Written and fsynced under a temp name first: the lease is asked
-        // right before the rename that makes the checkpoint real.
-        let staged = try AtomicFile.stage(bytes, as: name, in: dir, dirPath: dirPath)
-        do {
-            try guarded(.checkpoint, relative) { try AtomicFile.commit([staged], in: dir, dirPath: dirPath) }
-        } catch {
-            AtomicFile.discard([staged], in: dir)
-            throw error
+        _ = try inFolder(folder, create: true) { dir in
+            let dirPath = absolutePath(folder ?? ".")
+            // Written and fsynced under a temp name first: the lease is asked
+            // right before the rename that makes the checkpoint real.
+            let staged = try AtomicFile.stage(bytes, as: name, in: dir, dirPath: dirPath)
+            do {
+                try guarded(.checkpoint, relative) { try AtomicFile.commit([staged], in: dir, dirPath: dirPath) }
+            } catch {
+                AtomicFile.discard([staged], in: dir)
+                throw error
+            }
         }
     }
 
@@ -180,18 +163,18 @@ public final class TaskFolder: TaskWorkspace, @unchecked Sendable {
             guard f == folder else { throw SystemError("writeAll", path: file.path, errno: EINVAL) }
             items.append((name, file.bytes))
         }
-        let sub = try subfolder(folder, create: true)
-        defer { if let sub { Sys.close(sub) } }
-        let dir = sub ?? dirfd, dirPath = absolutePath(folder ?? ".")
-        var staged: [AtomicFile.Staged] = []
-        do {
-            for item in items { staged.append(try AtomicFile.stage(item.bytes, as: item.name, in: dir, dirPath: dirPath)) }
-            try guarded(.checkpoint, files.map(\.path).joined(separator: ",")) {
-                try AtomicFile.commit(staged, in: dir, dirPath: dirPath)
+        _ = try inFolder(folder, create: true) { dir in
+            let dirPath = absolutePath(folder ?? ".")
+            var staged: [AtomicFile.Staged] = []
+            do {
+                for item in items { staged.append(try AtomicFile.stage(item.bytes, as: item.name, in: dir, dirPath: dirPath)) }
+                try guarded(.checkpoint, files.map(\.path).joined(separator: ",")) {
+                    try AtomicFile.commit(staged, in: dir, dirPath: dirPath)
+                }
+            } catch {
+                AtomicFile.discard(staged, in: dir)
+                throw error
             }
-        } catch {
-            AtomicFile.discard(staged, in: dir)
-            throw error
         }
     }
 
@@ -208,20 +191,17 @@ public final class TaskFolder: TaskWorkspace, @unchecked Sendable {
     }
 
     public func exists(_ relative: String) -> Bool {
-        var st = stat()
-        return fstatat(dirfd, relative, &st, AT_SYMLINK_NOFOLLOW) == 0
+        (try? Sys.lstatat(dirfd, relative)) != nil
+    }
+
+    public func modificationDate(_ relative: String) -> Date? {
+        guard let st = try? Sys.lstatat(dirfd, relative) else { return nil }
+        return Date(timeIntervalSince1970: Double(st.st_mtim.tv_sec))
     }
 
     public func remove(_ relative: String) throws {
         let (folder, name) = try Self.split(relative)
-        let sub: Int32?
-        do {
-            sub = try subfolder(folder, create: false)
-        } catch let e as SystemError where e.errno == ENOENT {
-            return
-        }
-        defer { if let sub { Sys.close(sub) } }
-        try guarded(.checkpoint, "remove " + relative) { try Sys.unlinkat(sub ?? dirfd, name) }
+        _ = try inFolder(folder, create: false) { dir in try guarded(.checkpoint, "remove " + relative) { try Sys.unlinkat(dir, name) } }
     }
 
     /// Names directly inside the task folder.
@@ -240,13 +220,11 @@ public final class TaskFolder: TaskWorkspace, @unchecked Sendable {
         guard from != stage else { return }
         guard from.canMove(to: stage) else { throw TaskTransitionError(taskID: taskID, from: from, to: stage) }
         let oldfd = try layout.openFolder(layout.folder(from))
-        defer { Sys.close(oldfd) }
         let newfd = try layout.openFolder(layout.folder(stage))
-        defer { Sys.close(newfd) }
-        try guarded(.rename, "\(from.rawValue)->\(stage.rawValue)") { try Sys.renameNoReplace(oldfd, taskID, newfd, taskID) }
+        try guarded(.rename, "\(from.rawValue)->\(stage.rawValue)") { try Sys.renameNoReplace(oldfd.raw, taskID, newfd.raw, taskID) }
         stageValue = stage
-        try Sys.fsync(newfd, path: layout.folder(stage))
-        try Sys.fsync(oldfd, path: layout.folder(from))
+        try Sys.fsync(newfd.raw, path: layout.folder(stage))
+        try Sys.fsync(oldfd.raw, path: layout.folder(from))
     }
 
     public func transition(to stage: TaskStage) async throws {

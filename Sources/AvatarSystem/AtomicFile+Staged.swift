@@ -14,13 +14,11 @@ extension AtomicFile {
     /// - Throws: `SystemError` from open, write or fsync; the temp file is removed.
     public static func stage(_ bytes: some ContiguousBytes, as name: String, in dirfd: Int32, dirPath: String = "") throws -> Staged {
         let temp = ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))-\(name)"
-        let fd = try Sys.openat(dirfd, temp, O_WRONLY | O_CREAT | O_EXCL)
+        let file = try Sys.openOwned(dirfd, temp, O_WRONLY | O_CREAT | O_EXCL)
         do {
-            try bytes.withUnsafeBytes { try Sys.writeAll(fd, $0, path: dirPath + "/" + temp) }
-            try Sys.fsync(fd, path: dirPath + "/" + temp)
-            Sys.close(fd)
+            try bytes.withUnsafeBytes { try Sys.writeAll(file.raw, $0, path: dirPath + "/" + temp) }
+            try Sys.fsync(file.raw, path: dirPath + "/" + temp)
         } catch {
-            Sys.close(fd)
             try? Sys.unlinkat(dirfd, temp)
             throw error
         }

@@ -37,9 +37,8 @@ public enum AtomicFile {
     public static func write(_ data: some ContiguousBytes, toPath path: String) throws {
         let url = URL(fileURLWithPath: path)
         let dir = url.deletingLastPathComponent().path
-        let dirfd = try Sys.open(dir, O_RDONLY | O_DIRECTORY)
-        defer { Sys.close(dirfd) }
-        try write(data, to: url.lastPathComponent, in: dirfd, dirPath: dir)
+        let folder = try Sys.openOwned(dir, O_RDONLY | O_DIRECTORY)
+        try write(data, to: url.lastPathComponent, in: folder.raw, dirPath: dir)
     }
 
     /// Removes the `.tmp-<pid>-…` files in the folder `path` (open as `dirfd`)
@@ -68,13 +67,12 @@ public enum AtomicFile {
         var removed = 0
         for name in (try? Sys.listDirectory(path)) ?? [] {
             if name.hasPrefix(".tmp-") {
-                if Glibc.unlinkat(dirfd, name, 0) == 0 { removed += 1 }
+                if (try? Sys.unlinkat(dirfd, name, missingOK: false)) != nil { removed += 1 }
             } else if !name.hasPrefix("."),
-                      let sub = try? Sys.openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW) {
+                      let sub = try? Sys.openOwned(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW) {
                 for inner in (try? Sys.listDirectory(path + "/" + name)) ?? [] where inner.hasPrefix(".tmp-") {
-                    if Glibc.unlinkat(sub, inner, 0) == 0 { removed += 1 }
+                    if (try? Sys.unlinkat(sub.raw, inner, missingOK: false)) != nil { removed += 1 }
                 }
-                Sys.close(sub)
             }
         }
         return removed
@@ -83,16 +81,15 @@ public enum AtomicFile {
     /// Reads a regular file relative to `dirfd` without following a symlink,
     /// refusing more than `limit` bytes. Returns nil when it does not exist.
     public static func read(_ name: String, in dirfd: Int32, limit: Int = 64 << 20) throws -> [UInt8]? {
-        let fd: Int32
+        let file: OwnedFD
         do {
-            fd = try Sys.openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
+            file = try Sys.openOwned(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
         } catch let e as SystemError where e.errno == ENOENT {
             return nil
         }
-        defer { Sys.close(fd) }
-        let st = try Sys.fstat(fd, path: name)
+        let st = try Sys.fstat(file.raw, path: name)
         guard (st.st_mode & S_IFMT) == S_IFREG else { throw SystemError("open", path: name, errno: EINVAL) }
         guard Int(st.st_size) <= limit else { throw SystemError("read", path: name, errno: EFBIG) }
-        return try Sys.readAll(fd, limit: limit, path: name)
+        return try Sys.readAll(file.raw, limit: limit, path: name)
     }
 }

@@ -13,12 +13,10 @@ extension Sys {
     /// folder's `.lock`: a live processor). Probes with a shared lock that
     /// is dropped at once; false when the file is missing.
     public static func isLockedElsewhere(_ path: String) -> Bool {
-        let fd = retrying { Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) }
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        let r = retrying { cs_flock(fd, LOCK_SH | LOCK_NB) }
+        guard let file = try? openOwned(path, O_RDONLY | O_NOFOLLOW) else { return false }
+        let r = retrying { cs_flock(file.raw, LOCK_SH | LOCK_NB) }
         if r == 0 {
-            _ = cs_flock(fd, LOCK_UN)
+            _ = cs_flock(file.raw, LOCK_UN)
             return false
         }
         return errno == EWOULDBLOCK

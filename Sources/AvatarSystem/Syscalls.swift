@@ -48,6 +48,27 @@ public enum Sys {
         return st
     }
 
+    /// lstat(2) of a path; nil when the entry does not exist.
+    public static func lstat(_ path: String) throws -> stat? {
+        try lstatat(AT_FDCWD, path)
+    }
+
+    /// stat(2) of a path, following symlinks; nil when nothing is there.
+    public static func statFollowingLinks(_ path: String) throws -> stat? {
+        var st = stat()
+        if stat(path, &st) != 0 {
+            if errno == ENOENT { return nil }
+            throw SystemError("stat", path: path)
+        }
+        return st
+    }
+
+    /// umask(2). - Returns: the previous mask.
+    @discardableResult
+    public static func umask(_ mask: mode_t) -> mode_t {
+        Glibc.umask(mask)
+    }
+
     public static func mkdirat(_ dirfd: Int32, _ path: String, _ mode: mode_t = 0o777) throws {
         if Glibc.mkdirat(dirfd, path, mode) != 0 { throw SystemError("mkdir", path: path) }
     }
@@ -232,6 +253,23 @@ public enum Sys {
             out.append(contentsOf: chunk[0..<n])
             if out.count > limit { throw SystemError("read", path: path, errno: EFBIG) }
         }
+    }
+
+    /// Reads until `buffer` is full or the file ends, retrying EINTR.
+    /// - Returns: bytes read (less than the buffer's size at the end of the file).
+    /// - Throws: `SystemError` from read.
+    public static func readFully(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, path: String = "") throws -> Int {
+        var count = 0
+        while count < buffer.count {
+            let n = Glibc.read(fd, buffer.baseAddress! + count, buffer.count - count)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw SystemError("read", path: path)
+            }
+            if n == 0 { break }
+            count += n
+        }
+        return count
     }
 
     /// Writes all of `bytes`, looping over short writes.

@@ -61,13 +61,13 @@ public enum TaskValidator {
         }
         let bytes: [UInt8]
         do {
-            let fd: Int32
+            let file: OwnedFD
             do {
-                fd = try Sys.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
+                file = try Sys.openOwned(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
             } catch let error as SystemError where error.errno == ELOOP {
                 return fail("a regular file", "a symbolic link (never followed)")
             }
-            defer { Sys.close(fd) }
+            let fd = file.raw
             let st = try Sys.fstat(fd, path: path)
             let kind = st.st_mode & S_IFMT
             guard kind == S_IFREG else {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AvatarConfig
 import AvatarSpool
+import AvatarSystem
 import Foundation
 import Logging
 
@@ -47,7 +48,7 @@ struct GlobalOptions: ParsableArguments {
         logger.logLevel = level
         do {
             let services = try Services.make(values, logger: logger)
-            Glibc.umask(mode_t(services.settings.umask))
+            Sys.umask(mode_t(services.settings.umask))
             return services
         } catch let error as SettingsError {
             throw ValidationError(Settings.maskURLs(in: error.description))

@@ -12,6 +12,8 @@ final class CurlTransfer: @unchecked Sendable {
     enum Source {
         case none
         case bytes([UInt8])
+        /// An upload streamed from a file. The transfer owns `fd` (it lives
+        /// across libcurl's read callbacks, past any one scope): `deinit` closes it.
         case file(fd: Int32, offset: Int64, length: Int64)
     }
 

@@ -129,8 +129,7 @@ extension FinishHooks {
     public func due(in layout: SpoolLayout) -> [(TaskStage, String)] {
         guard isEnabled else { return [] }
         let mark = Self.watermarkPath(layout)
-        var st = stat()
-        if lstat(mark, &st) != 0 {
+        guard let st = try? Sys.lstat(mark) else {
             try? AtomicFile.write(Array("hooks configured; tasks finished before this file's time get none\n".utf8), toPath: mark)
             return []
         }
@@ -139,8 +138,7 @@ extension FinishHooks {
         for stage in [TaskStage.completed, .failed] {
             for id in layout.taskIDs(in: stage) {
                 let path = layout.taskPath(stage, id)
-                var folder = stat()
-                guard lstat(path, &folder) == 0, folder.st_ctim.tv_sec >= since else { continue }
+                guard let folder = try? Sys.lstat(path), folder.st_ctim.tv_sec >= since else { continue }
                 let recordPath = path + "/" + HookRecords.fileName
                 guard let bytes = try? AtomicFile.read(recordPath, in: AT_FDCWD, limit: 1 << 20) else {
                     found.append((stage, id))

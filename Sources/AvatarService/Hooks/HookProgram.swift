@@ -40,21 +40,22 @@ public enum HookProgram {
     public static func run(_ path: String, arguments: [String] = [], environment: [String: String],
                            timeout: Double, outputLimit: Int = 64 << 10) -> HookOutcome {
         var outcome = HookOutcome(exitCode: nil, signal: nil, timedOut: false, spawnError: nil, output: "", droppedBytes: 0)
-        let readEnd: Int32, writeEnd: Int32
+        let ends: (read: Int32, write: Int32)
         do {
-            (readEnd, writeEnd) = try Sys.pipe()
+            ends = try Sys.pipe()
         } catch {
             outcome.spawnError = "\(error)"
             return outcome
         }
-        defer { Sys.close(readEnd) }
+        let readEnd = OwnedFD(adopting: ends.read)
+        let writeEnd = OwnedFD(adopting: ends.write)
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, writeEnd, 1)
-        posix_spawn_file_actions_adddup2(&actions, writeEnd, 2)
+        posix_spawn_file_actions_adddup2(&actions, writeEnd.raw, 1)
+        posix_spawn_file_actions_adddup2(&actions, writeEnd.raw, 2)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -83,7 +84,7 @@ public enum HookProgram {
             usleep(50_000)
             rc = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
         }
-        Sys.close(writeEnd)
+        writeEnd.close() // the child holds it now: its end of file is ours
         guard rc == 0 else {
             outcome.spawnError = "\(path): \(String(cString: strerror(rc)))"
             return outcome
@@ -94,6 +95,7 @@ public enum HookProgram {
         var exited: Int32?
         var exitSeen: ContinuousClock.Instant?
         var buffer = [UInt8](repeating: 0, count: 16 << 10)
+        let readFD = readEnd.raw
         readLoop: while true {
             let now = ContinuousClock.now
             if now >= deadline && exited == nil {
@@ -104,10 +106,10 @@ public enum HookProgram {
             // After the program exits, what it left running (holding the
             // pipe) gets a moment, then we stop reading.
             if let exitSeen, now - exitSeen > .milliseconds(200) { break }
-            var poller = pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)
+            var poller = pollfd(fd: readFD, events: Int16(POLLIN), revents: 0)
             let ready = poll(&poller, 1, 50)
             if ready > 0 {
-                let n = buffer.withUnsafeMutableBytes { read(readEnd, $0.baseAddress, $0.count) }
+                let n = buffer.withUnsafeMutableBytes { read(readFD, $0.baseAddress, $0.count) }
                 if n == 0 { break readLoop }
                 if n < 0 {
                     if errno == EINTR || errno == EAGAIN { continue }

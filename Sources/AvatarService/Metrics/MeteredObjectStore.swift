@@ -15,8 +15,7 @@ public struct MeteredObjectStore: ObjectStore {
 
     public func put(filePath: String, key: String, contentType: String) async throws -> String {
         let url = try await inner.put(filePath: filePath, key: key, contentType: contentType)
-        var st = stat()
-        let size = lstat(filePath, &st) == 0 ? Int64(st.st_size) : 0
+        let size = (try? Sys.lstat(filePath)).map { Int64($0.st_size) } ?? 0
         Counter(label: "avatar_objects_stored_total", dimensions: [("store", inner.name)]).increment()
         Counter(label: "avatar_stored_bytes_total", dimensions: [("store", inner.name)]).increment(by: size)
         return url

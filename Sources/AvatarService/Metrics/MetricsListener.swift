@@ -29,19 +29,17 @@ public final class MetricsListener: @unchecked Sendable {
             throw SystemError("getaddrinfo", path: "\(host):\(port)", errno: EINVAL)
         }
         defer { freeaddrinfo(info) }
-        let fd = socket(ai.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw SystemError("socket", path: "\(host):\(port)") }
+        let raw = socket(ai.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard raw >= 0 else { throw SystemError("socket", path: "\(host):\(port)") }
+        let socketFD = OwnedFD(adopting: raw) // closed if bind or listen fails
+        let fd = socketFD.raw
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         guard bind(fd, ai.pointee.ai_addr, ai.pointee.ai_addrlen) == 0 else {
-            let e = SystemError("bind", path: "\(host):\(port)")
-            Sys.close(fd)
-            throw e
+            throw SystemError("bind", path: "\(host):\(port)")
         }
         guard listen(fd, 16) == 0 else {
-            let e = SystemError("listen", path: "\(host):\(port)")
-            Sys.close(fd)
-            throw e
+            throw SystemError("listen", path: "\(host):\(port)")
         }
         var bound = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
@@ -53,7 +51,7 @@ public final class MetricsListener: @unchecked Sendable {
             raw.load(fromByteOffset: 2, as: UInt16.self)
         }
         self.port = UInt16(bigEndian: rawPort)
-        self.fd = fd
+        self.fd = socketFD.release() // this listener owns it now: `stop` closes it
         let thread = Thread { [self] in self.acceptLoop() }
         thread.name = "avatar-metrics"
         thread.start()
@@ -67,15 +65,15 @@ public final class MetricsListener: @unchecked Sendable {
 
     private func acceptLoop() {
         while !stopped.isSet {
-            let client = accept(fd, nil, nil)
-            if client < 0 {
+            let raw = accept(fd, nil, nil)
+            if raw < 0 {
                 if errno == EINTR || errno == ECONNABORTED { continue }
                 if !stopped.isSet { logger.error("metrics listener: \(SystemError("accept"))") }
                 return
             }
-            _ = fcntl(client, F_SETFD, FD_CLOEXEC)
-            serve(client)
-            Sys.close(client)
+            let client = OwnedFD(adopting: raw)
+            _ = fcntl(client.raw, F_SETFD, FD_CLOEXEC)
+            serve(client.raw)
         }
     }
 

@@ -37,9 +37,10 @@ public struct NotifySocket: Sendable {
         }
         let length = MemoryLayout<sockaddr_un>.offset(of: \sockaddr_un.sun_path)! + name.count + (abstract ? 0 : 1)
 
-        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        if fd < 0 { throw SystemError("socket", path: address) }
-        defer { Sys.close(fd) }
+        let raw = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        if raw < 0 { throw SystemError("socket", path: address) }
+        let socketFD = OwnedFD(adopting: raw)
+        let fd = socketFD.raw
         let bytes = Array(message.utf8)
         while true {
             let sent = bytes.withUnsafeBytes { body in

@@ -80,11 +80,10 @@ public struct GarbageCollector: Sendable {
     /// The newest mtime of a task folder and its persona folders: when its
     /// last file was written (renames into a folder update its mtime).
     static func newestMTime(_ path: String) -> Date? {
-        var st = stat()
-        guard lstat(path, &st) == 0 else { return nil }
+        guard let st = try? Sys.lstat(path) else { return nil }
         var newest = st.st_mtim.tv_sec
         for name in (try? Sys.listDirectory(path)) ?? [] where name.hasPrefix("persona_") {
-            if lstat(path + "/" + name, &st) == 0 { newest = max(newest, st.st_mtim.tv_sec) }
+            if let sub = try? Sys.lstat(path + "/" + name) { newest = max(newest, sub.st_mtim.tv_sec) }
         }
         return Date(timeIntervalSince1970: Double(newest))
     }
@@ -101,8 +100,7 @@ public struct GarbageCollector: Sendable {
     static func walk(_ path: String, recursive: Bool, _ visit: (String, String, stat) -> Void) {
         for name in (try? Sys.listDirectory(path)) ?? [] {
             let full = path + "/" + name
-            var st = stat()
-            guard lstat(full, &st) == 0 else { continue }
+            guard let st = try? Sys.lstat(full) else { continue }
             visit(full, name, st)
             if recursive && (st.st_mode & S_IFMT) == S_IFDIR { walk(full, recursive: true, visit) }
         }

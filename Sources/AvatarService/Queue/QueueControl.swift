@@ -142,16 +142,15 @@ public struct QueueControl: Sendable {
     /// task that finished meanwhile is reported, and the request removed.
     private func request(_ action: ControlRequest.Action, reason: String?, id: String, stage: TaskStage) throws -> QueueControlOutcome {
         let path = layout.taskPath(stage, id)
-        let dirfd: Int32
+        let folder: OwnedFD
         do {
-            dirfd = try Sys.open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
+            folder = try Sys.openOwned(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
         } catch {
             throw QueueControlError(id, "moved while being \(action == .hold ? "held" : "cancelled"); look again with `avatar-spool status \(id)`")
         }
-        defer { Sys.close(dirfd) }
-        try AtomicFile.write(Self.encode(ControlRequest(action: action, reason: reason)), to: ControlRequest.fileName, in: dirfd, dirPath: path)
+        try AtomicFile.write(Self.encode(ControlRequest(action: action, reason: reason)), to: ControlRequest.fileName, in: folder.raw, dirPath: path)
         if let now = layout.locate(id), now.isTerminal {
-            try? Sys.unlinkat(dirfd, ControlRequest.fileName)
+            try? Sys.unlinkat(folder.raw, ControlRequest.fileName)
             throw QueueControlError(id, "finished (\(now.rawValue)) before the request reached it; nothing changed")
         }
         return .requested(in: stage.rawValue)
@@ -181,28 +180,26 @@ public struct QueueControl: Sendable {
 
     /// One renameat2(RENAME_NOREPLACE), then fsync of both folders.
     private func move(_ fromFolder: String, _ fromName: String, to toFolder: String, _ toName: String, id: String) throws {
-        let a = try Sys.open(fromFolder, O_RDONLY | O_DIRECTORY)
-        defer { Sys.close(a) }
-        let b = try Sys.open(toFolder, O_RDONLY | O_DIRECTORY)
-        defer { Sys.close(b) }
+        let a = try Sys.openOwned(fromFolder, O_RDONLY | O_DIRECTORY)
+        let b = try Sys.openOwned(toFolder, O_RDONLY | O_DIRECTORY)
         do {
-            try Sys.renameNoReplace(a, fromName, b, toName)
+            try Sys.renameNoReplace(a.raw, fromName, b.raw, toName)
         } catch let e as SystemError where e.errno == ENOENT {
             throw QueueControlError(id, "moved by a processor at the same moment; nothing changed (try again)")
         } catch let e as SystemError where e.errno == EEXIST {
             throw QueueControlError(id, "\(toFolder)/\(toName) exists already; nothing changed")
         }
-        try Sys.fsync(b, path: toFolder)
-        try Sys.fsync(a, path: fromFolder)
+        try Sys.fsync(b.raw, path: toFolder)
+        try Sys.fsync(a.raw, path: fromFolder)
     }
 
     private func makeHoldFolder() throws {
-        if mkdir(holdFolder, 0o777) != 0 && errno != EEXIST { throw SystemError("mkdir", path: holdFolder) }
+        do { try Sys.mkdirat(AT_FDCWD, holdFolder) } catch let e as SystemError where e.errno == EEXIST {}
     }
 
     static func isDirectory(_ path: String) -> Bool {
-        var st = stat()
-        return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+        guard let st = try? Sys.lstat(path) else { return false }
+        return (st.st_mode & S_IFMT) == S_IFDIR
     }
 
     /// The task file for `id` in `folder`: `<id>.json`, or a file whose

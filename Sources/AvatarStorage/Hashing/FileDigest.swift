@@ -32,8 +32,8 @@ public struct FileDigest: Sendable {
     }
 
     static func compute(path: String, partSize: Int64?) throws -> FileDigest {
-        let fd = try Sys.open(path, O_RDONLY)
-        defer { Sys.close(fd) }
+        let file = try Sys.openOwned(path, O_RDONLY)
+        let fd = file.raw
         let size = Int64(try Sys.fstat(fd, path: path).st_size)
         let chunkSize = 1 << 20
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)

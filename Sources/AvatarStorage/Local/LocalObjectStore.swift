@@ -56,25 +56,22 @@ public struct LocalObjectStore: ObjectStore {
     static func publish(_ source: String, key: String, root: String) throws {
         var segments = key.split(separator: "/").map(String.init)
         let file = segments.removeLast()
-        var dirfd = try openDirectory(AT_FDCWD, root, create: true)
+        var folder = try openDirectory(AT_FDCWD, root, create: true)
         for segment in segments {
-            let child = try openDirectory(dirfd, segment, create: true, path: root)
-            Sys.close(dirfd)
-            dirfd = child
+            folder = try openDirectory(folder.raw, segment, create: true, path: root) // the parent closes here
         }
-        defer { Sys.close(dirfd) }
+        let dirfd = folder.raw
         // A copy cut short by a kill -9 leaves its temp file here; its writer is gone.
         AtomicFile.removeOrphanTemporaries(in: dirfd, path: ([root] + segments).joined(separator: "/"))
 
-        let src = try Sys.open(source, O_RDONLY)
-        defer { Sys.close(src) }
+        let sourceFile = try Sys.openOwned(source, O_RDONLY)
+        let src = sourceFile.raw
         let srcStat = try Sys.fstat(src, path: source)
         if let existing = try Sys.lstatat(dirfd, file), (existing.st_mode & S_IFMT) == S_IFREG,
            !(existing.st_dev == srcStat.st_dev && existing.st_ino == srcStat.st_ino),
            existing.st_size == srcStat.st_size {
-            let dst = try Sys.openat(dirfd, file, O_RDONLY | O_NOFOLLOW)
-            defer { Sys.close(dst) }
-            if try sameContent(src, dst, size: Int64(srcStat.st_size), path: source) { return }
+            let dst = try Sys.openOwned(dirfd, file, O_RDONLY | O_NOFOLLOW)
+            if try sameContent(src, dst.raw, size: Int64(srcStat.st_size), path: source) { return }
         }
 
         let temp = ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))-\(file)"
@@ -89,22 +86,23 @@ public struct LocalObjectStore: ObjectStore {
     }
 
     /// Opens (creating if asked) a folder below `dirfd`, refusing symlinks.
-    static func openDirectory(_ dirfd: Int32, _ name: String, create: Bool, path: String = "") throws -> Int32 {
+    static func openDirectory(_ dirfd: Int32, _ name: String, create: Bool, path: String = "") throws -> OwnedFD {
         do {
-            return try Sys.openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
+            return try Sys.openOwned(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
         } catch let e as SystemError where e.errno == ENOENT && create {
             if dirfd == AT_FDCWD {
                 try FileManager.default.createDirectory(atPath: name, withIntermediateDirectories: true)
             } else {
                 do { try Sys.mkdirat(dirfd, name) } catch let e as SystemError where e.errno == EEXIST {}
             }
-            return try Sys.openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
+            return try Sys.openOwned(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
         }
     }
 
     /// Writes `src` into a new file `temp`: a clone where the file system can, else a copy.
     static func copy(_ src: Int32, to temp: String, in dirfd: Int32, path: String) throws {
-        let dst = try Sys.openat(dirfd, temp, O_WRONLY | O_CREAT | O_EXCL, 0o666) // the umask decides, as for every file
+        let file = try Sys.openOwned(dirfd, temp, O_WRONLY | O_CREAT | O_EXCL, 0o666) // the umask decides, as for every file
+        let dst = file.raw
         do {
             if try !Sys.clone(dst, from: src, path: path) {
                 let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
@@ -118,9 +116,7 @@ public struct LocalObjectStore: ObjectStore {
                 }
             }
             try Sys.fsync(dst, path: path)
-            Sys.close(dst)
         } catch {
-            Sys.close(dst)
             try? Sys.unlinkat(dirfd, temp)
             throw error
         }

@@ -94,9 +94,7 @@ public struct S3Store: ObjectStore {
         let size: Int64
         do {
             size = try await pool.run {
-                let fd = try Sys.open(filePath, O_RDONLY)
-                defer { Sys.close(fd) }
-                return Int64(try Sys.fstat(fd, path: filePath).st_size)
+                try Sys.withOpen(filePath, O_RDONLY) { Int64(try Sys.fstat($0, path: filePath).st_size) }
             }
         } catch {
             throw ProviderError(.storage, provider: name, message: "cannot read \(filePath) for upload to \(key): \(error)")

@@ -21,6 +21,7 @@ final class MemoryWorkspace: TaskWorkspace, @unchecked Sendable {
         lock.withLock { for f in list { files[f.path] = f.bytes } }
     }
     func exists(_ path: String) -> Bool { lock.withLock { files[path] != nil } }
+    func modificationDate(_ path: String) -> Date? { exists(path) ? Date(timeIntervalSince1970: 0) : nil }
     func remove(_ path: String) throws { _ = lock.withLock { files.removeValue(forKey: path) } }
     func absolutePath(_ path: String) -> String { "/nonexistent/memory/\(taskID)/\(path)" }
     func transition(to stage: TaskStage) async throws {
