@@ -13,8 +13,9 @@
 #     output size ratios, and peak memory on a 4096x4096 grid (scripts/bench_split.sh).
 #  8. three hosts (network namespaces, leases in PostgreSQL) on one spool, the fake at
 #     2 s per image, IMAGE_CONCURRENCY 4 each: throughput against one host (target
-#     >= 2.7x); seconds from a host's SIGKILL to its task resuming on another host
-#     (target <= lease + one rescan interval) (scripts/hosts.sh bench; needs root).
+#     >= 2.7x); seconds from a host's SIGKILL, and from its partition, to its task
+#     resuming on another host (target <= lease + one rescan interval)
+#     (scripts/hosts.sh bench; needs root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN="${1:-.build/release/avatar-spool}"
