@@ -7,7 +7,7 @@ appends what failed to `failures` and returns figures to print.
             <= 1 + the faults that hit one of them in flight
   fencing   no checkpoint, rename or index write (the audit file) and no image
             request (the fake's record) by epoch e of a task after epoch e+1
-            was acquired (task_lease_events)
+            was acquired, nor after its holder noted it lost (task_lease_events)
   rebuild   the index equals what `avatar-spool reindex` builds (EXCEPT both ways)
 """
 import glob
@@ -154,16 +154,24 @@ class Checks:
             return
         events = self.pg.psql("SELECT task_id, epoch, holder, event, extract(epoch FROM at) FROM task_lease_events ORDER BY at")
         acquired = {}  # (task, epoch) -> (time, holder)
+        lost = {}  # (task, epoch) -> when its holder noticed it had lost it
         for task, epoch, holder, event, at in events:
+            key = (task, int(epoch))
             if event == "acquired":
-                key = (task, int(epoch))
                 if key in acquired:
                     self.fail(f"{task}: epoch {epoch} acquired twice ({acquired[key][1]}, {holder})")
                 acquired[key] = (float(at), holder)
+            elif event == "lost":
+                lost[key] = min(lost.get(key, float("inf")), float(at))
         takeovers = sum(1 for (t, e) in acquired if e > 1)
         late = []
-
         window = []
+
+        def after_lost(task, epoch, t, what):
+            """Nothing of an epoch after its own holder noted it lost (the audit line's lag aside)."""
+            if (task, epoch) in lost and t > lost[(task, epoch)] + self.audit_slack:
+                late.append(what)
+                self.fail(f"{task}: {what} by epoch {epoch} {t - lost[(task, epoch)]:.3f} s after its holder noted the lease lost")
 
         def check(task, epoch, t, what, who, slack):
             nxt = acquired.get((task, epoch + 1))
@@ -184,16 +192,19 @@ class Checks:
         for a in self.audit:
             # An audit line is written just after its action: `audit_slack` covers that lag.
             check(a["task"], int(a["epoch"]), float(a["t"]), f"{a['action']} {a.get('what', '')}", a.get("node"), self.audit_slack)
+            after_lost(a["task"], int(a["epoch"]), float(a["t"]), f"{a['action']} {a.get('what', '')}")
         for r in self.requests:
             m = REQUEST_ID.match(r["id"] or "")
             if m:
                 h = self.host_of(r)
                 check(m["task"], int(m["epoch"]), r["arrived"], f"image request {r['id']}", f"host{h}" if h else None, 0.0)
+                after_lost(m["task"], int(m["epoch"]), r["arrived"], f"image request {r['id']}")
         by_action = {}
         for a in self.audit:
             by_action[a["action"]] = by_action.get(a["action"], 0) + 1
-        self.figure("fencing", f"{len(acquired)} epochs acquired ({takeovers} takeovers); audit {by_action}; "
-                    f"{len(late)} action(s) after the next epoch; {len(window)} in the SIGSTOP window")
+        self.figure("fencing", f"{len(acquired)} epochs acquired ({takeovers} takeovers, {len(lost)} noted lost); "
+                    f"audit {by_action}; {len(late)} action(s) after the next epoch or the loss; "
+                    f"{len(window)} in the SIGSTOP window")
         for line in window:
             self.figure("  in the window", line)
 

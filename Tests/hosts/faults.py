@@ -23,10 +23,11 @@ WHERE l.locktype = 'advisory' AND l.granted AND a.pid <> pg_backend_pid()
 """
 
 
-def plan(seed, count, hosts, lease, first_pause=(2.0, 4.0), pause=(1.0, 3.0)):
-    """`count` faults: every kind once (when count >= 5), the rest drawn, in a seeded order."""
+def plan(seed, count, hosts, lease, kinds=KINDS, first_pause=(2.0, 4.0), pause=(1.0, 3.0)):
+    """`count` faults of `kinds`: each kind in turn (all of them when count >= len(kinds)), in a seeded order."""
     rnd = random.Random(seed)
-    kinds = (KINDS * (count // len(KINDS) + 1))[:count] if count >= len(KINDS) else rnd.sample(KINDS, count)
+    kinds = list(kinds)
+    kinds = (kinds * (count // len(kinds) + 1))[:count] if count >= len(kinds) else rnd.sample(kinds, count)
     rnd.shuffle(kinds)
     faults = []
     for n, kind in enumerate(kinds):

@@ -12,7 +12,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from checks import Checks, read_audit  # noqa: E402
 from cluster import Cluster, install_signal_cleanup, remove_work  # noqa: E402
-from faults import Injector, plan  # noqa: E402
+from faults import KINDS, Injector, plan  # noqa: E402
 
 
 def latency(text):
@@ -27,6 +27,14 @@ def latency(text):
     return text
 
 
+def kinds(text):
+    names = [k for k in text.split(",") if k]
+    unknown = [k for k in names if k not in KINDS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"unknown fault kind(s) {unknown}; choose from {','.join(KINDS)}")
+    return names
+
+
 def parse():
     ap = argparse.ArgumentParser(prog="scripts/hosts.sh", description=__doc__)
     ap.add_argument("--bin", required=True, help="the avatar-spool binary (scripts/hosts.sh passes $AVATAR_SPOOL_BIN)")
@@ -34,6 +42,8 @@ def parse():
     ap.add_argument("--tasks", type=int, default=12)
     ap.add_argument("--personas", type=int, default=2)
     ap.add_argument("--faults", type=int, default=5)
+    ap.add_argument("--kinds", default=",".join(KINDS), type=kinds,
+                    help=f"the fault kinds to draw from, comma-separated (default: all: {','.join(KINDS)})")
     ap.add_argument("--lease", type=float, default=6, help="AVATAR_LEASE_SECONDS")
     ap.add_argument("--rescan", type=float, default=1, help="WORKER_INTERVAL")
     ap.add_argument("--latency", default="1-2", type=latency, help="the fake's seconds per image request, S or MIN-MAX")
@@ -64,7 +74,8 @@ def main():
     def log(line):
         print(f"[hosts +{time.time() - t0:6.1f}s] {line}", flush=True)
 
-    log(f"seed {a.seed} (replay: scripts/hosts.sh --seed {a.seed}); work folder {work}")
+    replay = f"--seed {a.seed}" + ("" if a.kinds == KINDS else f" --kinds {','.join(a.kinds)}")
+    log(f"seed {a.seed} (replay: scripts/hosts.sh {replay}); work folder {work}")
     log(f"{a.tasks} tasks x {a.personas} personas on {a.hosts} hosts, lease {a.lease} s, rescan {a.rescan} s, "
         f"fake {a.latency} s per image, IMAGE_CONCURRENCY {a.image_concurrency}, TASK_CONCURRENCY {a.task_concurrency}, "
         f"leases {'off (flock)' if a.no_leases else 'postgres'}")
@@ -76,7 +87,7 @@ def main():
         c.submit(ids, a.personas)
         c.start_all()
         injector = Injector(c, log)
-        faults, planned = [], plan(a.seed, a.faults, a.hosts, a.lease)
+        faults, planned = [], plan(a.seed, a.faults, a.hosts, a.lease, a.kinds)
         for n, f in enumerate(planned):
             time.sleep(f["pause"])
             # Keep work in flight for every fault: top up when fewer tasks are left than the hosts take at once.
