@@ -145,8 +145,10 @@ def main():
                   f"(target <= {bound:g} s: {'met' if worst <= bound else 'MISSED'})")
         ok = True
     finally:
-        c.stop_all() if c.procs else None
-        c.down()
+        try:
+            c.stop_all()
+        finally:
+            c.down()
         if ok and not a.keep:
             remove_work(work)
         else:

@@ -266,7 +266,7 @@ class Checks:
         for f in self.faults:
             touched = sum(1 for r in self.requests if f in self.hits(r))
             self.figure(f"  {f['kind']}", f"{('host%d' % f['host']) if f['host'] else 'all'} at +{f['start'] - self.t0:.1f} s "
-                        f"for {f['end'] - f['start']:.1f} s, {touched} request(s) in flight; {f['detail']}")
+                        f"for {f['end'] - f['start']:.1f} s, {touched} request(s) in flight in its window; {f['detail']}")
 
 
 def read_audit(folder):
