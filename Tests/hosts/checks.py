@@ -123,10 +123,12 @@ class Checks:
     def paid_requests(self):
         total = len(self.requests)
         unnamed = [r for r in self.requests if not (r["id"] and REQUEST_ID.match(r["id"]))]
-        if not self.leases:
+        if total and len(unnamed) == total:
             self.figure("image requests", f"{total} for {len(self.ids) * self.personas} personas "
                         f"(minimum {2 * len(self.ids) * self.personas}); not attributed to tasks: the binary sends no "
-                        f"X-Client-Request-Id ({len(unnamed)} without one)")
+                        f"X-Client-Request-Id")
+            if self.leases:
+                self.fail("no image request carries an X-Client-Request-Id")
             return
         if unnamed:
             self.fail(f"{len(unnamed)} image requests without a well-formed X-Client-Request-Id, e.g. {unnamed[0]['id']!r}")
