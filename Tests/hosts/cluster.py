@@ -82,6 +82,8 @@ class Cluster:
             "AVATAR_NODE_NAME": f"host{i}",
             "AVATAR_TEST_NO_RENAME_NOREPLACE": "1",
         }
+        if getattr(self.args, "no_ownership", False):
+            env["AVATAR_TEST_NO_FLOCK"] = "1"
         if self.leases:
             env.update({"AVATAR_LEASES": "postgres", "AVATAR_LEASE_SECONDS": str(self.lease),
                         "AVATAR_TEST_NO_FLOCK": "1",

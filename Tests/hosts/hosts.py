@@ -55,10 +55,14 @@ def parse():
                     help="seconds after its answer that a request still counts as in flight (decode, fsync, rename)")
     ap.add_argument("--no-leases", action="store_true",
                     help="run without AVATAR_LEASES=postgres (flock on; no lease or fencing checks)")
+    ap.add_argument("--no-ownership", action="store_true",
+                    help="a negative control: flock off (AVATAR_TEST_NO_FLOCK=1) and no leases; the checks must fail")
     ap.add_argument("--tag", default=None, help="names the namespaces and veths (scripts/hosts.sh passes one)")
     ap.add_argument("--work", default=None, help="work folder (default: a new one in /tmp; kept on failure)")
     ap.add_argument("--keep", action="store_true", help="keep the work folder")
     a = ap.parse_args()
+    if a.no_ownership:
+        a.no_leases = True
     if a.seed is None:
         a.seed = random.SystemRandom().randrange(1, 10**9)
     return a
@@ -78,7 +82,7 @@ def main():
     log(f"seed {a.seed} (replay: scripts/hosts.sh {replay}); work folder {work}")
     log(f"{a.tasks} tasks x {a.personas} personas on {a.hosts} hosts, lease {a.lease} s, rescan {a.rescan} s, "
         f"fake {a.latency} s per image, IMAGE_CONCURRENCY {a.image_concurrency}, TASK_CONCURRENCY {a.task_concurrency}, "
-        f"leases {'off (flock)' if a.no_leases else 'postgres'}")
+        f"leases {'none, flock off (negative control)' if a.no_ownership else 'off (flock)' if a.no_leases else 'postgres'}")
     c = Cluster(a, work, log)
     ok = False
     try:
