@@ -5,13 +5,17 @@ import AvatarProviders
 import AvatarSpend
 import AvatarSpoolEngine
 import AvatarStorage
+import AvatarSystem
 import Foundation
 import Logging
 
 /// Picks the concrete providers and store the configuration names. A remote
 /// provider whose settings are missing is an error naming the variable,
-/// never a silent fallback to builtin. Every remote part shares one libcurl
-/// client, created only when something remote is configured.
+/// never a silent fallback to builtin. Everything that limits requests is
+/// made here, once: the one libcurl client (created only when something
+/// remote is configured), each remote provider's retrying client with its
+/// rate bucket and limiter (`ProviderClients`), and the pipeline's data and
+/// image limiters, which are never the providers' own (see `ProviderClients`).
 struct ProviderFactory {
     let settings: ProcessorSettings
     let values: Settings
@@ -24,6 +28,10 @@ struct ProviderFactory {
         var store: any ObjectStore
         var summary: String
         var transport: CurlHTTPClient?
+        /// At most `MULTITHREAD_FLOWISE` personas asked for at once (the pipeline's).
+        var dataLimiter: AsyncLimiter
+        /// At most `IMAGE_CONCURRENCY` personas in their image steps at once (the pipeline's).
+        var imageLimiter: AsyncLimiter
         var models: [ConfiguredModel] = []
         var prices: PriceTable = .shipped
         var spend = SpendConfig()
@@ -40,24 +48,28 @@ struct ProviderFactory {
             ? CurlHTTPClient(maxInFlight: settings.imageConcurrency * 2 + settings.dataConcurrency + 4,
                              version: AvatarSpoolVersion.string)
             : nil
+        let clients = transport.map { ProviderClients(transport: $0) }
         var parts: [String] = []
         let personas: any PersonaProvider
-        if let transport, let remote = try RemoteProviders.persona(environment: values.values, transport: transport, logger: logger) {
-            personas = remote.provider
-            parts.append("data: " + remote.summary)
-        } else {
+        let personaChoice = try RemoteProviders.persona(environment: values.values)
+        switch (personaChoice, clients) {
+        case (.flowise(let flowise), let clients?):
+            personas = clients.flowiseProvider(flowise, logger: logger)
+        case (.openAI(let openAI), let clients?):
+            personas = clients.openAIChatProvider(openAI, logger: logger)
+        default:
             personas = BuiltinPersonaProvider()
-            parts.append("data: builtin")
         }
+        parts.append("data: " + (personaChoice.summary ?? "builtin"))
         let images: any ImageProvider
         let prices: PriceTable
         do { prices = try PriceTable.load(file: values["AVATAR_PRICES_FILE"]) } catch let error as PriceTable.LoadError {
             throw SettingsError(variable: "", message: error.description)
         }
-        if let transport, let remote = try RemoteProviders.images(environment: values.values, transport: transport,
-                                                                  prices: prices, logger: logger) {
-            images = remote.provider
-            parts.append("images: " + remote.summary)
+        let imageChoice = try RemoteProviders.images(environment: values.values)
+        if case .openAI(let openAI) = imageChoice, let clients {
+            images = clients.openAIImageProvider(openAI, prices: prices, logger: logger)
+            parts.append("images: " + (imageChoice.summary ?? "openai"))
         } else {
             // AVATAR_BUILTIN_IMAGE_DELAY_MS: a testing knob (scripts/torture.sh)
             // that makes the builtin provider answer like a slow remote one.
@@ -86,7 +98,9 @@ struct ProviderFactory {
                                                                   openAI.settings.imageQuality)
         }
         return Chosen(personas: personas, images: images, store: store,
-                      summary: parts.joined(separator: "; "), transport: transport, models: models,
-                      prices: prices, spend: spend)
+                      summary: parts.joined(separator: "; "), transport: transport,
+                      dataLimiter: AsyncLimiter(limit: settings.dataConcurrency),
+                      imageLimiter: AsyncLimiter(limit: settings.imageConcurrency),
+                      models: models, prices: prices, spend: spend)
     }
 }

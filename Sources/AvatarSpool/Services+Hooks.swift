@@ -18,8 +18,8 @@ extension Services {
             } catch {
                 throw SettingsError(variable: "", message: "\(error)")
             }
-            let client = RetryingClient(transport: transport ?? CurlHTTPClient(maxInFlight: 2, version: AvatarSpoolVersion.string),
-                                        policy: policy, name: "webhook", logger: logger)
+            let clients = ProviderClients(transport: transport ?? CurlHTTPClient(maxInFlight: 2, version: AvatarSpoolVersion.string))
+            let client = clients.webhook(policy: policy, logger: logger)
             webhook = Webhook(url: url, secret: service.webhookSecret, client: client)
         }
         return FinishHooks(program: service.onFinish, timeout: service.hookTimeout, webhook: webhook, logger: logger)

@@ -90,8 +90,7 @@ public struct Services: Sendable {
         let taskPage = TaskPageBuilder(thumbSize: settings.thumbSize, logger: logger)
         let context = PipelineContext(
             personas: personas, images: images, store: MeteredObjectStore(store),
-            dataLimiter: AsyncLimiter(limit: settings.dataConcurrency),
-            imageLimiter: AsyncLimiter(limit: settings.imageConcurrency),
+            dataLimiter: chosen.dataLimiter, imageLimiter: chosen.imageLimiter,
             keyPrefix: settings.keyPrefix, trimTolerance: settings.trimTolerance, thumbSize: settings.thumbSize,
             parse: parse,
             onProgress: { ws in

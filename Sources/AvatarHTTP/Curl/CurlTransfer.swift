@@ -79,17 +79,22 @@ final class CurlTransfer: @unchecked Sendable {
             sent += Int64(n)
             return n
         case .file(let fd, let offset, _):
-            while true {
-                let r = pread(fd, dest, n, off_t(offset + sent))
-                if r < 0 && errno == EINTR { continue }
-                if r <= 0 {
-                    readError = r < 0 ? "reading the upload: \(String(cString: strerror(errno)))"
-                                      : "reading the upload: file is shorter than its declared length"
-                    return nil
-                }
-                sent += Int64(r)
-                return r
+            let r: Int
+            do {
+                r = try Sys.pread(fd, UnsafeMutableRawBufferPointer(start: dest, count: n), offset: offset + sent)
+            } catch let error as SystemError {
+                readError = "reading the upload: \(error.message)"
+                return nil
+            } catch {
+                readError = "reading the upload: \(error)"
+                return nil
             }
+            if r == 0 {
+                readError = "reading the upload: file is shorter than its declared length"
+                return nil
+            }
+            sent += Int64(r)
+            return r
         }
     }
 

@@ -18,18 +18,14 @@ public struct FlowisePersonaProvider: PersonaProvider {
     let client: RetryingClient
     let logger: Logger
 
-    /// - Parameters:
-    ///   - transport: the shared `CurlHTTPClient` (or a test double).
-    ///   - limiter: at most `MULTITHREAD_FLOWISE` requests at once; by default one of this provider's own.
-    public init(settings: FlowiseSettings, transport: any HTTPTransport, limiter: AsyncLimiter? = nil,
+    /// - Parameter client: what every request goes through (retries,
+    ///   `FLOWISE_REQUESTS_PER_MINUTE`, at most `MULTITHREAD_FLOWISE` at once),
+    ///   made by the composition root (`ProviderClients`), never here.
+    public init(settings: FlowiseSettings, client: RetryingClient,
                 logger: Logger = Logger(label: "avatar-spool.flowise")) {
         self.settings = settings
         self.logger = logger
-        self.client = RetryingClient(
-            transport: transport, policy: settings.retry,
-            bucket: TokenBucket(perMinute: settings.requestsPerMinute),
-            limiter: limiter ?? AsyncLimiter(limit: settings.maxConcurrent),
-            name: "flowise", logger: logger)
+        self.client = client
     }
 
     /// Asks the flow for persona `index`.

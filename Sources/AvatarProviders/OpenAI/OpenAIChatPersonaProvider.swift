@@ -16,19 +16,15 @@ public struct OpenAIChatPersonaProvider: PersonaProvider {
     let pause: ProviderPause
     let logger: Logger
 
-    /// - Parameters:
-    ///   - transport: the shared `CurlHTTPClient` (or a test double).
-    ///   - limiter: at most `MULTITHREAD_FLOWISE` requests at once; by default one of its own.
-    public init(settings: OpenAISettings, transport: any HTTPTransport, limiter: AsyncLimiter? = nil,
+    /// - Parameter client: what every request goes through (retries, the
+    ///   rate limit, at most `MULTITHREAD_FLOWISE` at once), made by the
+    ///   composition root (`ProviderClients`), never here.
+    public init(settings: OpenAISettings, client: RetryingClient,
                 logger: Logger = Logger(label: "avatar-spool.openai-chat")) {
         self.settings = settings
         self.logger = logger
         self.pause = ProviderPause(logger: logger)
-        self.client = RetryingClient(
-            transport: transport, policy: settings.retry,
-            bucket: TokenBucket(perMinute: settings.requestsPerMinute),
-            limiter: limiter ?? AsyncLimiter(limit: settings.chatConcurrency),
-            name: "openai-chat", logger: logger)
+        self.client = client
     }
 
     static let system = "You generate realistic, fictional personas for synthetic test data. You answer with JSON only when asked for JSON."

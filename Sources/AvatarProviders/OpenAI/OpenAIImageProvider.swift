@@ -18,20 +18,16 @@ public struct OpenAIImageProvider: ImageProvider {
     public let prices: PriceTable
     let logger: Logger
 
-    /// - Parameters:
-    ///   - transport: the shared `CurlHTTPClient` (or a test double).
-    ///   - limiter: at most `IMAGE_CONCURRENCY` image requests at once; by default one of its own.
-    public init(settings: OpenAISettings, transport: any HTTPTransport, limiter: AsyncLimiter? = nil,
-                prices: PriceTable = .shipped, logger: Logger = Logger(label: "avatar-spool.openai-images")) {
+    /// - Parameter client: what every request goes through (retries,
+    ///   `OPENAI_IMAGES_PER_MINUTE`, at most `IMAGE_CONCURRENCY` at once), made
+    ///   by the composition root (`ProviderClients`), never here.
+    public init(settings: OpenAISettings, client: RetryingClient, prices: PriceTable = .shipped,
+                logger: Logger = Logger(label: "avatar-spool.openai-images")) {
         self.settings = settings
         self.prices = prices
         self.logger = logger
         self.pause = ProviderPause(logger: logger)
-        self.client = RetryingClient(
-            transport: transport, policy: settings.retry,
-            bucket: TokenBucket(perMinute: settings.imagesPerMinute),
-            limiter: limiter ?? AsyncLimiter(limit: settings.imageConcurrency),
-            name: "openai-images", logger: logger)
+        self.client = client
     }
 
     /// The families of the base and the grid model; nil for a model a

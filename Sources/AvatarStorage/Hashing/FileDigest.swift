@@ -58,11 +58,7 @@ public struct FileDigest: Sendable {
 
         while offset < size {
             let want = Int(min(Int64(chunkSize), size - offset))
-            let n = pread(fd, buffer.baseAddress, want, off_t(offset))
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw SystemError("pread", path: path)
-            }
+            let n = try Sys.pread(fd, UnsafeMutableRawBufferPointer(rebasing: buffer[0..<want]), offset: offset, path: path)
             if n == 0 { throw SystemError("read", path: path, errno: EIO) }  // truncated meanwhile
             var chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
             whole.update(chunk)

@@ -8,7 +8,7 @@ import Testing
     func knownBorder() {
         var image = PixelImage(width: 100, height: 80, fill: (250, 250, 250))
         let inner = PixelRect(x: 7, y: 3, width: 60, height: 50) // left 7, top 3, right 33, bottom 27
-        ImagingTestUtils.paintContent(&image, inner)
+        ImagingSupport.paintContent(&image, inner)
         #expect(BorderTrim.trimmedRect(of: image, within: image.bounds) == inner)
     }
 
@@ -16,7 +16,7 @@ import Testing
     func tolerance() {
         var image = PixelImage(width: 50, height: 50, fill: (100, 100, 100))
         let inner = PixelRect(x: 10, y: 10, width: 30, height: 30)
-        ImagingTestUtils.paintContent(&image, inner)
+        ImagingSupport.paintContent(&image, inner)
         // A faint line at x = 5 (9 away from the corner) and one at y = 45 (11 away).
         for y in 10..<46 { image.pixels[image.offset(x: 5, y: y)] = 109 }
         for x in 10..<40 { image.pixels[image.offset(x: x, y: 45) + 2] = 89 }
@@ -37,10 +37,10 @@ import Testing
     @Test("trimming works inside a sub-rectangle, relative to its own corner")
     func subRect() {
         var image = PixelImage(width: 100, height: 100, fill: (0, 0, 0))
-        ImagingTestUtils.paintContent(&image, PixelRect(x: 0, y: 0, width: 100, height: 100))
+        ImagingSupport.paintContent(&image, PixelRect(x: 0, y: 0, width: 100, height: 100))
         let cell = PixelRect(x: 50, y: 50, width: 40, height: 40)
         for y in 50..<90 { for x in 50..<90 { image.pixels.replaceSubrange(image.offset(x: x, y: y)..<image.offset(x: x, y: y) + 3, with: [240, 240, 240]) } }
-        ImagingTestUtils.paintContent(&image, PixelRect(x: 60, y: 55, width: 20, height: 30))
+        ImagingSupport.paintContent(&image, PixelRect(x: 60, y: 55, width: 20, height: 30))
         #expect(BorderTrim.trimmedRect(of: image, within: cell) == PixelRect(x: 60, y: 55, width: 20, height: 30))
     }
 }
@@ -58,7 +58,7 @@ import Testing
             PixelRect(x: 0, y: 191, width: 190, height: 109),
             PixelRect(x: 201, y: 191, width: 199, height: 109),
         ]
-        for (n, cell) in cells.enumerated() { ImagingTestUtils.paintContent(&image, cell, seed: n) }
+        for (n, cell) in cells.enumerated() { ImagingSupport.paintContent(&image, cell, seed: n) }
         return (image, cells)
     }
 
@@ -108,7 +108,7 @@ import Testing
         // white band on the right and bottom: the bottom-right part.
         var image = PixelImage(width: 120, height: 100, fill: (248, 248, 248))
         let cell = PixelRect(x: 0, y: 0, width: 85, height: 65)
-        ImagingTestUtils.paintContent(&image, cell)
+        ImagingSupport.paintContent(&image, cell)
         for y in 0..<12 { for x in 0..<(12 - y) { image.pixels.replaceSubrange(image.offset(x: x, y: y)..<image.offset(x: x, y: y) + 3, with: [15, 15, 18]) } }
         #expect(BorderTrim.trimmedRect(of: image, within: image.bounds) == cell)
         // Restricted to other colours, nothing is cut.

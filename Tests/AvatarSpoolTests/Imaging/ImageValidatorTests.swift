@@ -5,7 +5,7 @@ import Testing
 @Suite struct ImagingImageValidatorTests {
     @Test("a varied image of the expected size passes and comes back decoded")
     func accepts() throws {
-        let image = ImagingTestUtils.pattern(width: 128, height: 96)
+        let image = ImagingSupport.pattern(width: 128, height: 96)
         let back = try ImageValidator.validate(try PNGCodec.encode(image), expectedSize: ImageSize(width: 128, height: 96))
         #expect(back == image)
     }
@@ -24,7 +24,7 @@ import Testing
     @Test("a tiny image is rejected with its size in the message")
     func tiny() throws {
         let error = #expect(throws: ImagingError.self) {
-            try ImageValidator.validate(try PNGCodec.encode(ImagingTestUtils.pattern(width: 10, height: 10)))
+            try ImageValidator.validate(try PNGCodec.encode(ImagingSupport.pattern(width: 10, height: 10)))
         }
         #expect(error?.code == .badSize)
         #expect(error?.message == "size 10x10 is below 64x64")
@@ -32,7 +32,7 @@ import Testing
 
     @Test("an image of another size than requested is rejected")
     func wrongSize() throws {
-        let png = try PNGCodec.encode(ImagingTestUtils.pattern(width: 128, height: 96))
+        let png = try PNGCodec.encode(ImagingSupport.pattern(width: 128, height: 96))
         let error = #expect(throws: ImagingError.self) {
             try ImageValidator.validate(png, expectedSize: ImageSize(width: 1024, height: 1024))
         }

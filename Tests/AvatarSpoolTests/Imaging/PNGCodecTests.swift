@@ -4,7 +4,7 @@ import Testing
 @Suite struct ImagingPNGCodecTests {
     @Test("an RGB image survives encode then decode byte for byte, at every compression level")
     func roundTripRGB() throws {
-        let image = ImagingTestUtils.pattern(width: 67, height: 45)
+        let image = ImagingSupport.pattern(width: 67, height: 45)
         for level in [0, 1, 3, 6, 9] {
             let png = try PNGCodec.encode(image, compressionLevel: level)
             let back = try PNGCodec.decode(png)
@@ -14,7 +14,7 @@ import Testing
 
     @Test("an RGBA image survives encode then decode byte for byte")
     func roundTripRGBA() throws {
-        let image = ImagingTestUtils.pattern(width: 31, height: 80, channels: 4)
+        let image = ImagingSupport.pattern(width: 31, height: 80, channels: 4)
         let back = try PNGCodec.decode(try PNGCodec.encode(image))
         #expect(back.channels == 4)
         #expect(back == image)
@@ -30,7 +30,7 @@ import Testing
 
     @Test("a truncated or corrupted PNG gives an error with libpng's message, not a crash")
     func corrupt() throws {
-        let png = try PNGCodec.encode(ImagingTestUtils.pattern(width: 64, height: 64))
+        let png = try PNGCodec.encode(ImagingSupport.pattern(width: 64, height: 64))
         for cut in [8, 20, 33, 60, png.count / 2, png.count - 13] {
             do {
                 _ = try PNGCodec.decode(Array(png.prefix(cut)))
@@ -47,7 +47,7 @@ import Testing
 
     @Test("a header claiming huge dimensions is refused before allocating")
     func oversizedHeader() throws {
-        var png = try PNGCodec.encode(ImagingTestUtils.pattern(width: 16, height: 16))
+        var png = try PNGCodec.encode(ImagingSupport.pattern(width: 16, height: 16))
         // IHDR data starts at byte 16: width, height (big endian); then fix the CRC.
         let big: [UInt8] = [0x00, 0x01, 0x00, 0x00] // 65536
         png.replaceSubrange(16..<20, with: big)
@@ -65,7 +65,7 @@ import Testing
 
     @Test("an image larger than maxPixels is refused even when valid")
     func maxPixels() throws {
-        let png = try PNGCodec.encode(ImagingTestUtils.pattern(width: 100, height: 100))
+        let png = try PNGCodec.encode(ImagingSupport.pattern(width: 100, height: 100))
         #expect(throws: ImagingError.self) { try PNGCodec.decode(png, maxPixels: 9_999) }
         #expect(try PNGCodec.decode(png, maxPixels: 10_000).width == 100)
     }
@@ -79,7 +79,7 @@ import Testing
             noise.pixels[i] = UInt8(truncatingIfNeeded: state >> 24)
         }
         var flat = PixelImage(width: 64, height: 64, fill: (250, 250, 250))
-        ImagingTestUtils.paintContent(&flat, PixelRect(x: 10, y: 10, width: 20, height: 20))
+        ImagingSupport.paintContent(&flat, PixelRect(x: 10, y: 10, width: 20, height: 20))
         #expect(PNGCompression.forPart(of: noise, noise.bounds) == .photo)
         #expect(PNGCompression.forPart(of: flat, flat.bounds) == .split)
         let part = PixelRect(x: 3, y: 5, width: 40, height: 33)

@@ -36,7 +36,7 @@ struct ImagingSplitCommandTests {
 
     /// Bad files, each with what its error must say.
     static func badFiles() throws -> [(name: String, bytes: [UInt8], says: String)] {
-        let good = try PNGCodec.encode(ImagingTestUtils.pattern(width: 64, height: 64))
+        let good = try PNGCodec.encode(ImagingSupport.pattern(width: 64, height: 64))
         var corrupt = good
         for i in stride(from: 60, to: corrupt.count - 20, by: 7) { corrupt[i] ^= 0x5a }
         // IHDR claiming 20000x20000 with a correct CRC.

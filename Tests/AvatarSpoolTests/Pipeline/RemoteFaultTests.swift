@@ -146,7 +146,7 @@ extension `Remote pipeline` {
                 var settings = try OpenAISettings(environment: env, for: .images)
                 settings.imageTimeout = 1
                 var context = services.context
-                context.images = OpenAIImageProvider(settings: settings, transport: ProviderTest.client)
+                context.images = ProviderTest.clients.openAIImageProvider(settings)
 
                 try await fake.script([["hang": 40, "path": R.generations]])
                 let id = "f-hang"

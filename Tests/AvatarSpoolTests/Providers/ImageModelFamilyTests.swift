@@ -61,11 +61,11 @@ struct ImageModelFamilyTests {
 
     @Test("the provider's size rule is both models' rules; quality and complexity are sent only where the family takes them")
     func sizeRule() throws {
-        let both = OpenAIImageProvider(settings: OpenAISettings(apiKey: "k", imageModel: "gpt-image-2.6-flare", editModel: "gpt-image-1"),
-                                       transport: ProviderTest.client)
+        let both = ProviderTest.clients.openAIImageProvider(OpenAISettings(apiKey: "k", imageModel: "gpt-image-2.6-flare",
+                                                                           editModel: "gpt-image-1"))
         #expect(both.sizeRule.problem(with: ImageSize(width: 2048, height: 2048)) != nil)
         #expect(both.sizeRule.problem(with: ImageSize(width: 1536, height: 1024)) == nil)
-        let one = OpenAIImageProvider(settings: OpenAISettings(apiKey: "k"), transport: ProviderTest.client)
+        let one = ProviderTest.clients.openAIImageProvider(OpenAISettings(apiKey: "k"))
         #expect(one.sizeRule == .constrained(ImageModelFamily.currentSizes))
     }
 }

@@ -111,7 +111,7 @@ struct EndpointCheckTests {
             #expect(await good.check(transport: ProviderTest.client).verdict == .ok)
             var settings = ProviderTest.openAISettings(fake)
             settings.apiKey = "wrong-key"
-            let bad = await OpenAIImageProvider(settings: settings, transport: ProviderTest.client).check(transport: ProviderTest.client)
+            let bad = await ProviderTest.clients.openAIImageProvider(settings).check(transport: ProviderTest.client)
             #expect(bad.verdict == .failed)
             #expect(bad.detail.contains("credentials were rejected"))
             #expect(!bad.description.contains("wrong-key"))
@@ -119,7 +119,7 @@ struct EndpointCheckTests {
         }
         var settings = OpenAISettings(baseURL: "http://127.0.0.1:1/v1", apiKey: "k")
         settings.connectTimeout = 1
-        let down = await OpenAIChatPersonaProvider(settings: settings, transport: ProviderTest.client).check(transport: ProviderTest.client)
+        let down = await ProviderTest.clients.openAIChatProvider(settings).check(transport: ProviderTest.client)
         #expect(down.verdict == .failed)
     }
 }

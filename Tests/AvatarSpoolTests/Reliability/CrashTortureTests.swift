@@ -6,10 +6,10 @@ extension Reliability {
     /// tasks, a few kill -9s, the same checks. The script prints its figures.
     @Suite(.serialized) struct CrashTortureTests {
         @Test func killNineAtRandomMomentsLosesNothingAndPaysNothingTwice() throws {
-            #expect(FileManager.default.isExecutableFile(atPath: RS.binary), "build first: swift build")
+            #expect(FileManager.default.isExecutableFile(atPath: ProcessSupport.binary), "build first: swift build")
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/bin/bash")
-            p.arguments = [RS.root + "/scripts/torture.sh"]
+            p.arguments = [ProcessSupport.packageRoot + "/scripts/torture.sh"]
             var env = ProcessInfo.processInfo.environment
             env["TORTURE_TASKS"] = "4"
             env["TORTURE_KILLS"] = "6"
@@ -18,7 +18,7 @@ extension Reliability {
             env["TORTURE_MIN_SLEEP"] = "0.2"
             env["TORTURE_MAX_SLEEP"] = "1.2"
             env["IMAGE_CONCURRENCY"] = "2"
-            env["AVATAR_SPOOL_BIN"] = RS.binary
+            env["AVATAR_SPOOL_BIN"] = ProcessSupport.binary
             env.removeValue(forKey: "TORTURE_DIR")
             p.environment = env
             let pipe = Pipe()

@@ -9,31 +9,31 @@ extension Reliability {
     @Suite(.serialized) struct DiskFullTests {
         @Test("a full disk pauses the task with ENOSPC in the log, leaves no torn file, and the task completes once there is room")
         func diskFull() async throws {
-            let base = try RS.makeTempDir("diskfull")
-            defer { RS.remove(base) }
+            let base = try TestKit.makeTempDir("diskfull")
+            defer { TestKit.remove(base) }
             let spool = base + "/spool"
             try FileManager.default.createDirectory(atPath: spool, withIntermediateDirectories: true)
             let mounted = Shell.run("/bin/mount", ["-t", "tmpfs", "-o", "size=2m", "tmpfs", spool])
             try #require(mounted.status == 0, "mounting a tmpfs needs root: \(mounted.output)")
             defer { _ = Shell.run("/bin/umount", ["-l", spool]) }
 
-            let env = RS.environment(spool: spool, ["IMAGE_CONCURRENCY": "2"])
-            try RS.run(["reindex"], env: env) // lays out the spool
-            let p = try ProcessorProcess(env: env, logPath: base + "/run.log")
+            let env = TestKit.environment(spool: spool, ["IMAGE_CONCURRENCY": "2"])
+            try TestKit.run(["reindex"], env: env) // lays out the spool
+            let p = try SpoolProcess(env: env, logPath: base + "/run.log")
             // 12 personas at 1024x1024 need far more than 2 MiB.
-            try RS.drop(Array(#"{"task_id": "too-big", "count": 12, "images": {"size": "1024x1024"}}"#.utf8),
+            try TestKit.drop(Array(#"{"task_id": "too-big", "count": 12, "images": {"size": "1024x1024"}}"#.utf8),
                         as: "too-big.json", spool: spool)
-            #expect(await RS.waitUntil(timeout: 90) { p.log.contains("paused") }, "\(p.log)")
+            #expect(await TestKit.waitUntil(timeout: 90) { p.log.contains("paused") }, "\(p.log)")
             #expect(p.isRunning)
             #expect(p.log.contains("No space left on device"), "\(p.log)")
-            #expect(!RS.list(spool + "/failed").contains("too-big"), "a full disk failed the task")
-            let torn = RS.walk(spool).filter { $0.path.contains(".tmp-") }
+            #expect(!TestKit.list(spool + "/failed").contains("too-big"), "a full disk failed the task")
+            let torn = TestKit.walk(spool).filter { $0.path.contains(".tmp-") }
             #expect(torn.isEmpty, "half-written files: \(torn.map(\.path))")
 
             // Make room, as an operator would: the paused task goes on and completes.
             let grown = Shell.run("/bin/mount", ["-o", "remount,size=256m", spool])
             try #require(grown.status == 0, "\(grown.output)")
-            #expect(await RS.waitUntil(timeout: 120) { RS.list(spool + "/completed").contains("too-big") }, "\(p.log)")
+            #expect(await TestKit.waitUntil(timeout: 120) { TestKit.list(spool + "/completed").contains("too-big") }, "\(p.log)")
             p.kill(SIGTERM)
         }
     }

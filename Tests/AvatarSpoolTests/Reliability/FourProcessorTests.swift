@@ -6,38 +6,38 @@ extension Reliability {
     /// processed exactly once.
     @Suite(.serialized) struct ConcurrencyTests {
         @Test func fourProcessorsProcessEachOfTwoHundredTasksExactlyOnce() async throws {
-            #expect(FileManager.default.isExecutableFile(atPath: RS.binary), "build first: swift build")
-            let base = try RS.makeTempDir("four")
-            defer { RS.remove(base) }
+            #expect(FileManager.default.isExecutableFile(atPath: ProcessSupport.binary), "build first: swift build")
+            let base = try TestKit.makeTempDir("four")
+            defer { TestKit.remove(base) }
             let spool = base + "/spool"
             let started = Date()
             // Create the spool's folders, then start the four.
-            try RS.run(["reindex"], env: RS.environment(spool: spool))
-            let env = RS.environment(spool: spool, ["IMAGE_CONCURRENCY": "4", "TASK_CONCURRENCY": "8"])
-            var procs: [ProcessorProcess] = []
+            try TestKit.run(["reindex"], env: TestKit.environment(spool: spool))
+            let env = TestKit.environment(spool: spool, ["IMAGE_CONCURRENCY": "4", "TASK_CONCURRENCY": "8"])
+            var procs: [SpoolProcess] = []
             defer { procs.forEach { $0.kill() } }
             for n in 1...4 {
-                procs.append(try ProcessorProcess(env: env, logPath: base + "/processor-\(n).log"))
+                procs.append(try SpoolProcess(env: env, logPath: base + "/processor-\(n).log"))
             }
-            #expect(await RS.waitUntil(timeout: 30) { procs.allSatisfy { $0.log.contains("processor started") } })
+            #expect(await TestKit.waitUntil(timeout: 30) { procs.allSatisfy { $0.log.contains("processor started") } })
 
             // 200 tasks, all at once; half with images.
             let ids = (1...200).map { String(format: "four-%03d", $0) }
             for (n, id) in ids.enumerated() {
-                try RS.drop(RS.validTask(id: id, images: n % 2 == 0), as: id + ".json", spool: spool)
+                try TestKit.drop(TaskFile.simple(id: id, images: n % 2 == 0), as: id + ".json", spool: spool)
             }
-            let done = await RS.waitUntil(timeout: 100, poll: 0.5) {
-                RS.list(spool + "/completed").count == ids.count
+            let done = await TestKit.waitUntil(timeout: 100, poll: 0.5) {
+                TestKit.list(spool + "/completed").count == ids.count
             }
             let elapsed = Date().timeIntervalSince(started)
-            #expect(done, "only \(RS.list(spool + "/completed").count) of 200 completed after \(Int(elapsed)) s")
+            #expect(done, "only \(TestKit.list(spool + "/completed").count) of 200 completed after \(Int(elapsed)) s")
             let allRunning = procs.allSatisfy { $0.isRunning }
             #expect(allRunning)
             procs.forEach { $0.kill(SIGTERM) }
 
-            #expect(RS.list(spool + "/completed") == ids)
-            for stage in RS.stages where stage != "completed" {
-                #expect(RS.list(spool + "/" + stage).isEmpty, "\(stage): \(RS.list(spool + "/" + stage))")
+            #expect(TestKit.list(spool + "/completed") == ids)
+            for stage in TestKit.stages where stage != "completed" {
+                #expect(TestKit.list(spool + "/" + stage).isEmpty, "\(stage): \(TestKit.list(spool + "/" + stage))")
             }
             let logs = procs.map(\.log)
             let all = logs.joined(separator: "\n")

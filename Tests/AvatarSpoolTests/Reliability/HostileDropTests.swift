@@ -15,9 +15,9 @@ extension Reliability {
         }
 
         @Test func everyHostileEntryEndsInFailedAndTheProcessorSurvives() async throws {
-            #expect(FileManager.default.isExecutableFile(atPath: RS.binary), "build first: swift build")
-            let base = try RS.makeTempDir("hostile")
-            defer { RS.remove(base) }
+            #expect(FileManager.default.isExecutableFile(atPath: ProcessSupport.binary), "build first: swift build")
+            let base = try TestKit.makeTempDir("hostile")
+            defer { TestKit.remove(base) }
             let spool = base + "/spool", cwd = base + "/cwd", corpusDir = base + "/corpus"
             for d in [spool, cwd, corpusDir] {
                 try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
@@ -31,10 +31,10 @@ extension Reliability {
             #expect(stat("/etc/passwd", &passwdStat) == 0)
 
             // The processor, started on an empty spool.
-            let env = RS.environment(spool: spool)
-            let proc = try ProcessorProcess(env: env, logPath: base + "/processor.log")
+            let env = TestKit.environment(spool: spool)
+            let proc = try SpoolProcess(env: env, logPath: base + "/processor.log")
             defer { proc.kill() }
-            #expect(await RS.waitUntil(timeout: 30) { proc.log.contains("processor started") },
+            #expect(await TestKit.waitUntil(timeout: 30) { proc.log.contains("processor started") },
                     "processor did not start:\n\(proc.log)")
 
             // The corpus, committed and generated.
@@ -74,7 +74,7 @@ extension Reliability {
             try stage("y.json") { #expect(mkfifo($0, 0o644) == 0) }
             try stage("z.json") { temp in
                 try FileManager.default.createDirectory(atPath: temp, withIntermediateDirectories: false)
-                try Data(RS.validTask(id: "inside-dir")).write(to: URL(fileURLWithPath: temp + "/task.json"))
+                try Data(TaskFile.simple(id: "inside-dir")).write(to: URL(fileURLWithPath: temp + "/task.json"))
             }
             try stage("no-read.json") { temp in
                 try Data("{\"count\": 0}".utf8).write(to: URL(fileURLWithPath: temp))
@@ -88,26 +88,26 @@ extension Reliability {
 
             // The valid task, afterwards.
             try await Task.sleep(for: .milliseconds(500))
-            try RS.drop(RS.validTask(id: "valid-after-hostile"), as: "valid-after-hostile.json", spool: spool)
+            try TestKit.drop(TaskFile.simple(id: "valid-after-hostile"), as: "valid-after-hostile.json", spool: spool)
 
             let total = cases.count + specials.count
-            let settled = await RS.waitUntil(timeout: 120) {
-                RS.list(spool + "/pending").isEmpty
-                    && !RS.list(spool + "/tmp").contains { $0.hasPrefix("claim-") }
-                    && RS.list(spool + "/failed").count >= total
+            let settled = await TestKit.waitUntil(timeout: 120) {
+                TestKit.list(spool + "/pending").isEmpty
+                    && !TestKit.list(spool + "/tmp").contains { $0.hasPrefix("claim-") }
+                    && TestKit.list(spool + "/failed").count >= total
                     && FileManager.default.fileExists(atPath: spool + "/completed/valid-after-hostile")
             }
             #expect(settled, """
-                not settled: pending=\(RS.list(spool + "/pending")) failed=\(RS.list(spool + "/failed").count)/\(total) \
-                completed=\(RS.list(spool + "/completed"))\nlog tail:\n\(proc.log.suffix(3000))
+                not settled: pending=\(TestKit.list(spool + "/pending")) failed=\(TestKit.list(spool + "/failed").count)/\(total) \
+                completed=\(TestKit.list(spool + "/completed"))\nlog tail:\n\(proc.log.suffix(3000))
                 """)
             #expect(proc.isRunning, "the processor died:\n\(proc.log.suffix(3000))")
 
             // Every bad entry: failed/<id>/error.json whose `file` is its name
             // and whose text names the cause.
             var reports: [String: String] = [:]   // file name → all strings of error.json
-            for id in RS.list(spool + "/failed") {
-                guard let text = RS.read(spool + "/failed/\(id)/error.json") else {
+            for id in TestKit.list(spool + "/failed") {
+                guard let text = TestKit.read(spool + "/failed/\(id)/error.json") else {
                     Issue.record("failed/\(id) has no error.json")
                     continue
                 }
@@ -130,21 +130,21 @@ extension Reliability {
             specials.removeAll()
 
             // The valid task completed; nothing else did, nothing is left in between.
-            #expect(RS.list(spool + "/completed") == ["valid-after-hostile"])
+            #expect(TestKit.list(spool + "/completed") == ["valid-after-hostile"])
             for stage in ["pending", "generating-data", "data-generated", "generating-images"] {
-                #expect(RS.list(spool + "/" + stage).isEmpty, "\(stage) not empty: \(RS.list(spool + "/" + stage))")
+                #expect(TestKit.list(spool + "/" + stage).isEmpty, "\(stage) not empty: \(TestKit.list(spool + "/" + stage))")
             }
-            #expect(RS.list(spool + "/tmp").isEmpty, "tmp/ not empty: \(RS.list(spool + "/tmp"))")
+            #expect(TestKit.list(spool + "/tmp").isEmpty, "tmp/ not empty: \(TestKit.list(spool + "/tmp"))")
 
             // Security: no link anywhere, no byte of /etc/passwd anywhere,
             // nothing outside the spool.
-            let entries = RS.walk(spool)
+            let entries = TestKit.walk(spool)
             let links = entries.filter { ($0.mode & S_IFMT) == S_IFLNK }.map(\.path)
             #expect(links.isEmpty, "symlinks left in the spool: \(links)")
             let needles = String(decoding: passwd, as: UTF8.self).split(separator: "\n")
                 .filter { $0.count >= 12 }.map { Data($0.utf8) }
             #expect(!needles.isEmpty)
-            for e in entries where RS.isRegular(e.mode) {
+            for e in entries where TestKit.isRegular(e.mode) {
                 guard let data = try? Data(contentsOf: URL(fileURLWithPath: spool + "/" + e.path), options: .alwaysMapped) else {
                     continue
                 }
@@ -155,15 +155,15 @@ extension Reliability {
             for path in outside where !existedBefore.contains(path) {
                 #expect(!FileManager.default.fileExists(atPath: path), "\(path) was created outside the spool")
             }
-            #expect(RS.list(base) == ["corpus", "cwd", "processor.log", "spool"])
-            #expect(RS.list(cwd).isEmpty)
-            let allowedTop: Set<String> = Set(RS.stages + ["tmp", "objects", "index.sqlite", "index.sqlite-wal",
+            #expect(TestKit.list(base) == ["corpus", "cwd", "processor.log", "spool"])
+            #expect(TestKit.list(cwd).isEmpty)
+            let allowedTop: Set<String> = Set(TestKit.stages + ["tmp", "objects", "index.sqlite", "index.sqlite-wal",
                                                            "index.sqlite-shm", "index.sqlite-journal", "index.html"])
-            for name in RS.list(spool) {
+            for name in TestKit.list(spool) {
                 #expect(allowedTop.contains(name), "unexpected entry in the spool root: \(name)")
             }
-            for stage in RS.stages {
-                for name in RS.list(spool + "/" + stage) {
+            for stage in TestKit.stages {
+                for name in TestKit.list(spool + "/" + stage) {
                     #expect(!name.hasPrefix(".") && !name.isEmpty && name.count <= 255,
                             "odd name \(stage)/\(name)")
                 }
@@ -173,7 +173,7 @@ extension Reliability {
             #expect(after.st_mtim.tv_sec == passwdStat.st_mtim.tv_sec && after.st_size == passwdStat.st_size,
                     "/etc/passwd changed")
             // The FIFO was moved aside, never opened for reading: still a FIFO.
-            if let yID = RS.list(spool + "/failed").first(where: { reports["y.json"] != nil && $0 == "y" }) {
+            if let yID = TestKit.list(spool + "/failed").first(where: { reports["y.json"] != nil && $0 == "y" }) {
                 var st = stat()
                 #expect(lstat(spool + "/failed/\(yID)/rejected-entry", &st) == 0 && (st.st_mode & S_IFMT) == S_IFIFO)
             }

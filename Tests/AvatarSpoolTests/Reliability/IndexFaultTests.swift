@@ -7,21 +7,21 @@ extension Reliability {
     @Suite(.serialized) struct IndexFaultTests {
         @Test("index.sqlite deleted while running is recreated with every task")
         func deletedIndexIsRecreated() async throws {
-            let base = try RS.makeTempDir("idxdel")
-            defer { RS.remove(base) }
+            let base = try TestKit.makeTempDir("idxdel")
+            defer { TestKit.remove(base) }
             let spool = base + "/spool"
-            let env = RS.environment(spool: spool)
-            try RS.run(["reindex"], env: env) // lays out the spool
-            let p = try ProcessorProcess(env: env, logPath: base + "/run.log")
-            try RS.drop(RS.validTask(id: "before"), as: "before.json", spool: spool)
-            #expect(await RS.waitUntil(timeout: 60) { RS.list(spool + "/completed").contains("before") })
-            for suffix in ["", "-wal", "-shm"] { RS.remove(spool + "/index.sqlite" + suffix) }
-            try RS.drop(RS.validTask(id: "after"), as: "after.json", spool: spool)
-            #expect(await RS.waitUntil(timeout: 60) {
-                RS.list(spool + "/completed").contains("after")
-                    && ((try? RS.pythonDump(spool + "/index.sqlite")) ?? "").contains("before")
+            let env = TestKit.environment(spool: spool)
+            try TestKit.run(["reindex"], env: env) // lays out the spool
+            let p = try SpoolProcess(env: env, logPath: base + "/run.log")
+            try TestKit.drop(TaskFile.simple(id: "before"), as: "before.json", spool: spool)
+            #expect(await TestKit.waitUntil(timeout: 60) { TestKit.list(spool + "/completed").contains("before") })
+            for suffix in ["", "-wal", "-shm"] { TestKit.remove(spool + "/index.sqlite" + suffix) }
+            try TestKit.drop(TaskFile.simple(id: "after"), as: "after.json", spool: spool)
+            #expect(await TestKit.waitUntil(timeout: 60) {
+                TestKit.list(spool + "/completed").contains("after")
+                    && ((try? TestKit.pythonDump(spool + "/index.sqlite")) ?? "").contains("before")
             }, "\(p.log)")
-            let dump = try RS.pythonDump(spool + "/index.sqlite")
+            let dump = try TestKit.pythonDump(spool + "/index.sqlite")
             #expect(dump.contains("before") && dump.contains("after"))
             p.kill(SIGTERM)
             #expect(p.log.contains("deleted while running") || p.log.contains("recreat"))
@@ -29,11 +29,11 @@ extension Reliability {
 
         @Test("an index held locked by another program delays nothing that matters and catches up")
         func lockedIndexCatchesUp() async throws {
-            let base = try RS.makeTempDir("idxlock")
-            defer { RS.remove(base) }
+            let base = try TestKit.makeTempDir("idxlock")
+            defer { TestKit.remove(base) }
             let spool = base + "/spool"
-            let env = RS.environment(spool: spool)
-            try RS.run(["reindex"], env: env)
+            let env = TestKit.environment(spool: spool)
+            try TestKit.run(["reindex"], env: env)
             // Another program holds an exclusive lock for 4 seconds.
             let holder = Process()
             holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -46,12 +46,12 @@ extension Reliability {
             holder.standardOutput = out
             try holder.run()
             _ = out.fileHandleForReading.availableData // "locked"
-            try RS.drop(RS.validTask(id: "locked"), as: "locked.json", spool: spool)
-            let run = try RS.run(["run", "--drain"], env: env)
+            try TestKit.drop(TaskFile.simple(id: "locked"), as: "locked.json", spool: spool)
+            let run = try TestKit.run(["run", "--drain"], env: env)
             holder.waitUntilExit()
             #expect(run.status == 0, "\(run.output)")
-            #expect(RS.list(spool + "/completed") == ["locked"])
-            let dump = try RS.pythonDump(spool + "/index.sqlite")
+            #expect(TestKit.list(spool + "/completed") == ["locked"])
+            let dump = try TestKit.pythonDump(spool + "/index.sqlite")
             #expect(dump.contains("locked") && dump.contains("completed"), "\(dump)")
         }
     }

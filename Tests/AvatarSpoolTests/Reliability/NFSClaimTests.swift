@@ -9,32 +9,32 @@ extension Reliability {
     @Suite(.serialized) struct NFSClaimTests {
         @Test("without RENAME_NOREPLACE (as on NFS), four processors claim each of 200 tasks exactly once, and .nfs files are ignored")
         func fourProcessorsWithoutNoReplace() async throws {
-            #expect(FileManager.default.isExecutableFile(atPath: RS.binary), "build first: swift build")
-            let base = try RS.makeTempDir("nfs-four")
-            defer { RS.remove(base) }
+            #expect(FileManager.default.isExecutableFile(atPath: ProcessSupport.binary), "build first: swift build")
+            let base = try TestKit.makeTempDir("nfs-four")
+            defer { TestKit.remove(base) }
             let spool = base + "/spool"
             let started = Date()
-            try RS.run(["reindex"], env: RS.environment(spool: spool))
-            let env = RS.environment(spool: spool, ["IMAGE_CONCURRENCY": "4", "TASK_CONCURRENCY": "8",
+            try TestKit.run(["reindex"], env: TestKit.environment(spool: spool))
+            let env = TestKit.environment(spool: spool, ["IMAGE_CONCURRENCY": "4", "TASK_CONCURRENCY": "8",
                                                     "AVATAR_TEST_NO_RENAME_NOREPLACE": "1"])
-            var procs: [ProcessorProcess] = []
+            var procs: [SpoolProcess] = []
             defer { procs.forEach { $0.kill() } }
             for n in 1...4 {
-                procs.append(try ProcessorProcess(env: env, logPath: base + "/processor-\(n).log"))
+                procs.append(try SpoolProcess(env: env, logPath: base + "/processor-\(n).log"))
             }
-            #expect(await RS.waitUntil(timeout: 30) { procs.allSatisfy { $0.log.contains("processor started") } })
+            #expect(await TestKit.waitUntil(timeout: 30) { procs.allSatisfy { $0.log.contains("processor started") } })
             // NFS "silly rename" leftovers: never tasks.
             for folder in ["pending", "completed"] {
                 try Data("{\"count\": 1}".utf8).write(to: URL(fileURLWithPath: spool + "/\(folder)/.nfs000000000012345600000001"))
             }
 
             // A status folder's tasks, without the dot-names NFS leaves.
-            func tasks(_ folder: String) -> [String] { RS.list(spool + "/" + folder).filter { !$0.hasPrefix(".") } }
+            func tasks(_ folder: String) -> [String] { TestKit.list(spool + "/" + folder).filter { !$0.hasPrefix(".") } }
             let ids = (1...200).map { String(format: "nfs-%03d", $0) }
             for (n, id) in ids.enumerated() {
-                try RS.drop(RS.validTask(id: id, images: n % 2 == 0), as: id + ".json", spool: spool)
+                try TestKit.drop(TaskFile.simple(id: id, images: n % 2 == 0), as: id + ".json", spool: spool)
             }
-            let done = await RS.waitUntil(timeout: 150, poll: 0.5) {
+            let done = await TestKit.waitUntil(timeout: 150, poll: 0.5) {
                 tasks("completed").count == ids.count
             }
             let elapsed = Date().timeIntervalSince(started)
@@ -43,10 +43,10 @@ extension Reliability {
             procs.forEach { $0.kill(SIGTERM) }
 
             #expect(tasks("completed") == ids)
-            for stage in RS.stages where stage != "completed" {
+            for stage in TestKit.stages where stage != "completed" {
                 #expect(tasks(stage).isEmpty, "\(stage): \(tasks(stage))")
             }
-            #expect(RS.list(spool + "/tmp").filter { $0.hasPrefix("claim-") }.isEmpty, "claims left in tmp/")
+            #expect(TestKit.list(spool + "/tmp").filter { $0.hasPrefix("claim-") }.isEmpty, "claims left in tmp/")
             for folder in ["pending", "completed"] {
                 #expect(FileManager.default.fileExists(atPath: spool + "/\(folder)/.nfs000000000012345600000001"), "\(folder)/.nfs… was touched")
             }
@@ -64,8 +64,8 @@ extension Reliability {
 
         @Test("the NFS fallbacks: a claim into our own folder is won once and a lost reply is recognised; a file or folder never replaces a target")
         func fallbacks() throws {
-            let dir = try RS.makeTempDir("nfs-unit")
-            defer { RS.remove(dir) }
+            let dir = try TestKit.makeTempDir("nfs-unit")
+            defer { TestKit.remove(dir) }
             let fm = FileManager.default
             func write(_ path: String, _ text: String) throws { try Data(text.utf8).write(to: URL(fileURLWithPath: dir + "/" + path)) }
             func read(_ path: String) -> String? { fm.contents(atPath: dir + "/" + path).map { String(decoding: $0, as: UTF8.self) } }

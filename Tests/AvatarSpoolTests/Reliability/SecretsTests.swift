@@ -13,30 +13,30 @@ extension Reliability {
         ]
 
         @Test func secretsAppearNowhere() throws {
-            #expect(FileManager.default.isExecutableFile(atPath: RS.binary), "build first: swift build")
-            let base = try RS.makeTempDir("secrets")
-            defer { RS.remove(base) }
+            #expect(FileManager.default.isExecutableFile(atPath: ProcessSupport.binary), "build first: swift build")
+            let base = try TestKit.makeTempDir("secrets")
+            defer { TestKit.remove(base) }
             let spool = base + "/spool"
-            let env = RS.environment(spool: spool, Self.secrets)
-            try RS.run(["reindex"], env: env)
-            try RS.drop(RS.validTask(id: "secret-ok"), as: "secret-ok.json", spool: spool)
-            try RS.drop(Array("{\"count\": 0, \"persona\": {\"country\": \"XX\"}}".utf8), as: "secret-bad.json", spool: spool)
-            let run = try RS.run(["run", "--drain", "--log-level", "trace"], env: env)
+            let env = TestKit.environment(spool: spool, Self.secrets)
+            try TestKit.run(["reindex"], env: env)
+            try TestKit.drop(TaskFile.simple(id: "secret-ok"), as: "secret-ok.json", spool: spool)
+            try TestKit.drop(Array("{\"count\": 0, \"persona\": {\"country\": \"XX\"}}".utf8), as: "secret-bad.json", spool: spool)
+            let run = try TestKit.run(["run", "--drain", "--log-level", "trace"], env: env)
             #expect(run.status == 0, "\(run.output)")
-            #expect(RS.list(spool + "/completed") == ["secret-ok"])
-            #expect(RS.list(spool + "/failed") == ["secret-bad"])
+            #expect(TestKit.list(spool + "/completed") == ["secret-ok"])
+            #expect(TestKit.list(spool + "/failed") == ["secret-bad"])
 
             var texts: [(String, String)] = [("run log", run.output)]
             for args in [["status"], ["status", "--json"], ["status", "secret-ok"], ["status", "secret-bad"],
                          ["status", "--json", "secret-ok"], ["validate", spool + "/failed/secret-bad/task.json"],
                          ["doctor"], ["reindex"]] {
-                let r = try RS.run(args, env: env)
+                let r = try TestKit.run(args, env: env)
                 texts.append((args.joined(separator: " "), r.output))
             }
             #expect(texts[3].1.contains("secret-ok"), "status secret-ok does not show the task: \(texts[3].1)")
             // Every file of the spool, raw bytes: error.json, result.json, the index.
             var files = 0
-            for e in RS.walk(spool) where RS.isRegular(e.mode) {
+            for e in TestKit.walk(spool) where TestKit.isRegular(e.mode) {
                 if let data = try? Data(contentsOf: URL(fileURLWithPath: spool + "/" + e.path)) {
                     texts.append((e.path, String(decoding: data, as: UTF8.self)))
                     files += 1
@@ -46,7 +46,7 @@ extension Reliability {
             #expect(texts.contains { $0.0.hasSuffix("failed/secret-bad/error.json") })
             #expect(texts.contains { $0.0 == "index.sqlite" })
             // The index as rows, too (text columns could be compressed... they are not, but dump anyway).
-            let dump = try RS.pythonDump(spool + "/index.sqlite")
+            let dump = try TestKit.pythonDump(spool + "/index.sqlite")
             #expect(dump.contains("secret-ok"))
             texts.append(("index dump", dump))
             for (what, text) in texts {
@@ -75,20 +75,20 @@ extension Reliability {
         /// the folders and once more for a task. Returns the modes of what
         /// the processor created: not task.json, which is the submitter's file.
         static func modesAfterRun(extraArgs: [String]) throws -> (dirs: [(String, UInt16)], files: [(String, UInt16)]) {
-            let base = try RS.makeTempDir("umask")
-            defer { RS.remove(base) }
+            let base = try TestKit.makeTempDir("umask")
+            defer { TestKit.remove(base) }
             let spool = base + "/spool"
-            let env = RS.environment(spool: spool)
-            var r = try RS.run(["run", "--drain"] + extraArgs, env: env)
+            let env = TestKit.environment(spool: spool)
+            var r = try TestKit.run(["run", "--drain"] + extraArgs, env: env)
             #expect(r.status == 0, "\(r.output)")
-            try RS.drop(RS.validTask(id: "modes"), as: "modes.json", spool: spool)
-            try RS.drop(Array("[]".utf8), as: "modes-bad.json", spool: spool)
-            r = try RS.run(["run", "--drain"] + extraArgs, env: env)
+            try TestKit.drop(TaskFile.simple(id: "modes"), as: "modes.json", spool: spool)
+            try TestKit.drop(Array("[]".utf8), as: "modes-bad.json", spool: spool)
+            r = try TestKit.run(["run", "--drain"] + extraArgs, env: env)
             #expect(r.status == 0, "\(r.output)")
-            #expect(RS.list(spool + "/completed") == ["modes"])
+            #expect(TestKit.list(spool + "/completed") == ["modes"])
             var dirs: [(String, UInt16)] = [("spool", Self.perm(spool))]
             var files: [(String, UInt16)] = []
-            for e in RS.walk(spool) {
+            for e in TestKit.walk(spool) {
                 let name = (e.path as NSString).lastPathComponent
                 if name == "task.json" { continue }
                 let mode = UInt16(e.mode & 0o7777)
@@ -107,7 +107,7 @@ extension Reliability {
     }
 }
 
-extension RS {
+extension TestKit {
     /// Every row of every table of an SQLite file, as text (python3's sqlite3).
     static func pythonDump(_ path: String) throws -> String {
         let p = Process()

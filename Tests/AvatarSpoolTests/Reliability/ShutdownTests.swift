@@ -10,23 +10,23 @@ extension Reliability {
 
         @Test("SIGTERM: in-flight steps finish, exit 0, the next start resumes and asks for nothing twice")
         func gracefulStop() async throws {
-            let base = try RS.makeTempDir("sigterm")
-            defer { RS.remove(base) }
+            let base = try TestKit.makeTempDir("sigterm")
+            defer { TestKit.remove(base) }
             let spool = base + "/spool"
-            let env = RS.environment(spool: spool, Self.slow)
-            try RS.run(["reindex"], env: env) // lays out the spool
-            try RS.drop(RS.validTask(id: "graceful", count: 4), as: "graceful.json", spool: spool)
-            let first = try ProcessorProcess(env: env, logPath: base + "/run1.log")
-            #expect(await RS.waitUntil(timeout: 60) { first.log.contains("Step 3/7") }, "\(first.log)")
+            let env = TestKit.environment(spool: spool, Self.slow)
+            try TestKit.run(["reindex"], env: env) // lays out the spool
+            try TestKit.drop(TaskFile.simple(id: "graceful", count: 4), as: "graceful.json", spool: spool)
+            let first = try SpoolProcess(env: env, logPath: base + "/run1.log")
+            #expect(await TestKit.waitUntil(timeout: 60) { first.log.contains("Step 3/7") }, "\(first.log)")
             first.kill(SIGTERM)
             #expect(first.process.terminationStatus == 0, "\(first.log)")
             #expect(first.log.contains("stopping"))
-            #expect(!RS.list(spool + "/generating-images").isEmpty || !RS.list(spool + "/generating-data").isEmpty,
+            #expect(!TestKit.list(spool + "/generating-images").isEmpty || !TestKit.list(spool + "/generating-data").isEmpty,
                     "the task should still be unfinished: \(first.log)")
 
-            let second = try RS.run(["run", "--drain"], env: env)
+            let second = try TestKit.run(["run", "--drain"], env: env)
             #expect(second.status == 0, "\(second.output)")
-            #expect(RS.list(spool + "/completed") == ["graceful"])
+            #expect(TestKit.list(spool + "/completed") == ["graceful"])
             let logs = first.log + second.output
             for step in ["Step 2/7", "Step 4/7"] {
                 let lines = logs.split(separator: "\n").filter { $0.contains(step) }
@@ -34,28 +34,28 @@ extension Reliability {
                 #expect(lines.count == personas.count, "\(step) was asked for twice for one persona:\n\(lines.joined(separator: "\n"))")
                 #expect(personas.count == 4)
             }
-            #expect(RS.walk(spool).allSatisfy { !$0.path.contains(".tmp-") })
+            #expect(TestKit.walk(spool).allSatisfy { !$0.path.contains(".tmp-") })
         }
 
         @Test("a second signal exits at once; nothing written is lost")
         func secondSignalExitsAtOnce() async throws {
-            let base = try RS.makeTempDir("sigint")
-            defer { RS.remove(base) }
+            let base = try TestKit.makeTempDir("sigint")
+            defer { TestKit.remove(base) }
             let spool = base + "/spool"
-            let env = RS.environment(spool: spool, Self.slow.merging(["AVATAR_GRACE": "60"]) { $1 })
-            try RS.run(["reindex"], env: env) // lays out the spool
-            try RS.drop(RS.validTask(id: "twice", count: 3), as: "twice.json", spool: spool)
-            let p = try ProcessorProcess(env: env, logPath: base + "/run.log")
-            #expect(await RS.waitUntil(timeout: 60) { p.log.contains("Step 2/7") })
+            let env = TestKit.environment(spool: spool, Self.slow.merging(["AVATAR_GRACE": "60"]) { $1 })
+            try TestKit.run(["reindex"], env: env) // lays out the spool
+            try TestKit.drop(TaskFile.simple(id: "twice", count: 3), as: "twice.json", spool: spool)
+            let p = try SpoolProcess(env: env, logPath: base + "/run.log")
+            #expect(await TestKit.waitUntil(timeout: 60) { p.log.contains("Step 2/7") })
             Glibc.kill(p.process.processIdentifier, SIGTERM)
             try await Task.sleep(for: .milliseconds(100))
             let start = Date()
             p.kill(SIGINT)
             #expect(Date().timeIntervalSince(start) < 5, "the second signal should not wait for the grace period")
             #expect(p.process.terminationStatus != 0)
-            let again = try RS.run(["run", "--drain"], env: env)
+            let again = try TestKit.run(["run", "--drain"], env: env)
             #expect(again.status == 0, "\(again.output)")
-            #expect(RS.list(spool + "/completed") == ["twice"])
+            #expect(TestKit.list(spool + "/completed") == ["twice"])
         }
     }
 }

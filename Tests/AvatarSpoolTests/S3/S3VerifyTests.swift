@@ -10,19 +10,19 @@ extension Reliability {
         @Test("verify finds an S3 object replaced behind the spool's back, and --repair uploads the recorded file again")
         func verifyAgainstS3() async throws {
             let server = try SeaweedServer.shared.get()
-            let base = try RS.makeTempDir("s3verify")
-            defer { RS.remove(base) }
+            let base = try TestKit.makeTempDir("s3verify")
+            defer { TestKit.remove(base) }
             let spool = base + "/spool"
             let id = "s3-verify-\(UInt32.random(in: 0...UInt32.max))"
-            let env = RS.environment(spool: spool, [
+            let env = TestKit.environment(spool: spool, [
                 "S3_ENDPOINT": server.endpoint, "S3_ACCESS_KEY": server.accessKey, "S3_SECRET_KEY": server.secretKey,
                 "S3_BUCKET_NAME": server.bucket,
             ])
-            try RS.run(["reindex"], env: env)
-            try RS.drop(RS.validTask(id: id, count: 1), as: id + ".json", spool: spool)
-            let run = try RS.run(["run", "--drain"], env: env)
+            try TestKit.run(["reindex"], env: env)
+            try TestKit.drop(TaskFile.simple(id: id, count: 1), as: id + ".json", spool: spool)
+            let run = try TestKit.run(["run", "--drain"], env: env)
             #expect(run.status == 0, "\(run.output)")
-            let clean = try RS.run(["verify", id], env: env)
+            let clean = try TestKit.run(["verify", id], env: env)
             #expect(clean.status == 0 && clean.output.contains("5 stored object(s)"), "\(clean.output)")
 
             // Someone overwrites one object with other bytes.
@@ -31,16 +31,16 @@ extension Reliability {
             let other = try S3Fixtures.randomFile(3000, in: base, name: "other.png")
             _ = try await store.upload(filePath: other, key: key, contentType: "image/png")
 
-            let found = try RS.run(["verify", id], env: env)
+            let found = try TestKit.run(["verify", id], env: env)
             #expect(found.status == 1)
             #expect(found.output.contains("\(key) (s3 store): differs from the SHA-256 recorded"), "\(found.output)")
-            let repaired = try RS.run(["verify", id, "--repair"], env: env)
+            let repaired = try TestKit.run(["verify", id, "--repair"], env: env)
             #expect(repaired.status == 0, "\(repaired.output)")
             #expect(repaired.output.contains("repaired: published again from the task folder"), "\(repaired.output)")
             let got = try await S3Fixtures.get(store, key)
             let local = try Data(contentsOf: URL(fileURLWithPath: spool + "/completed/\(id)/persona_1/image_2.png"))
             #expect(got.body == Array(local))
-            #expect(try RS.run(["verify", id], env: env).status == 0)
+            #expect(try TestKit.run(["verify", id], env: env).status == 0)
         }
     }
 }

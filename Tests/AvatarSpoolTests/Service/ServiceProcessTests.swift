@@ -18,21 +18,21 @@ extension Reliability {
         }
 
         static func hookRecord(_ spool: String, _ stage: String, _ id: String) -> [String: Any] {
-            guard let text = RS.read("\(spool)/\(stage)/\(id)/hooks.json"),
+            guard let text = TestKit.read("\(spool)/\(stage)/\(id)/hooks.json"),
                   let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { return [:] }
             return object
         }
 
         @Test("systemd hears READY=1 with a status line after the start-up scan, WATCHDOG=1 while it works, STOPPING=1 on SIGTERM")
         func notify() async throws {
-            let base = try RS.makeTempDir("notify")
-            defer { RS.remove(base) }
+            let base = try TestKit.makeTempDir("notify")
+            defer { TestKit.remove(base) }
             let spool = base + "/spool"
             let receiver = try DatagramReceiver(address: base + "/notify.sock")
-            let env = RS.environment(spool: spool, ["NOTIFY_SOCKET": receiver.address, "WATCHDOG_USEC": "400000"])
-            try RS.run(["reindex"], env: env)
-            try RS.drop(RS.validTask(id: "one", count: 1), as: "one.json", spool: spool)
-            let processor = try ProcessorProcess(env: env, logPath: base + "/run.log")
+            let env = TestKit.environment(spool: spool, ["NOTIFY_SOCKET": receiver.address, "WATCHDOG_USEC": "400000"])
+            try TestKit.run(["reindex"], env: env)
+            try TestKit.drop(TaskFile.simple(id: "one", count: 1), as: "one.json", spool: spool)
+            let processor = try SpoolProcess(env: env, logPath: base + "/run.log")
             let ready = await BlockingPool.shared.run { receiver.receive(until: "READY=1", timeout: 60) }
             #expect(ready.match?.contains("STATUS=pending 1, working 0 (0/0 personas), completed 0, failed 0") == true,
                     "\(ready.all) \(processor.log)")
@@ -42,7 +42,7 @@ extension Reliability {
                 return n
             }
             #expect(pets == 3)
-            #expect(await RS.waitUntil(timeout: 60) { RS.list(spool + "/completed") == ["one"] })
+            #expect(await TestKit.waitUntil(timeout: 60) { TestKit.list(spool + "/completed") == ["one"] })
             processor.send(SIGTERM)
             let stopping = await BlockingPool.shared.run { receiver.receive(until: "STOPPING=1", timeout: 30) }
             #expect(stopping.match?.contains("EXTEND_TIMEOUT_USEC=") == true, "\(stopping.all)")
@@ -51,35 +51,35 @@ extension Reliability {
 
         @Test("a task loop busy without progress past AVATAR_WATCHDOG_HORIZON stops the petting; progress resumes it")
         func watchdogStops() async throws {
-            let base = try RS.makeTempDir("wedge")
-            defer { RS.remove(base) }
+            let base = try TestKit.makeTempDir("wedge")
+            defer { TestKit.remove(base) }
             let spool = base + "/spool"
             let receiver = try DatagramReceiver(address: base + "/notify.sock")
             // One persona whose two image requests take 8 s each: no checkpoint for 8 s, horizon 1 s.
-            let env = RS.environment(spool: spool, ["NOTIFY_SOCKET": receiver.address, "WATCHDOG_USEC": "400000",
+            let env = TestKit.environment(spool: spool, ["NOTIFY_SOCKET": receiver.address, "WATCHDOG_USEC": "400000",
                                                     "AVATAR_WATCHDOG_HORIZON": "1", "IMAGE_CONCURRENCY": "1",
                                                     "AVATAR_BUILTIN_IMAGE_DELAY_MS": "8000"])
-            try RS.run(["reindex"], env: env)
-            let processor = try ProcessorProcess(env: env, logPath: base + "/run.log")
+            try TestKit.run(["reindex"], env: env)
+            let processor = try SpoolProcess(env: env, logPath: base + "/run.log")
             defer { processor.kill() }
             _ = await BlockingPool.shared.run { receiver.receive(until: "READY=1", timeout: 60) }
-            try RS.drop(RS.validTask(id: "wedge", count: 1), as: "wedge.json", spool: spool)
-            #expect(await RS.waitUntil(timeout: 60) { processor.log.contains("no longer petting the systemd watchdog") }, "\(processor.log)")
+            try TestKit.drop(TaskFile.simple(id: "wedge", count: 1), as: "wedge.json", spool: spool)
+            #expect(await TestKit.waitUntil(timeout: 60) { processor.log.contains("no longer petting the systemd watchdog") }, "\(processor.log)")
             let quiet = await BlockingPool.shared.run { () -> (match: String?, all: [String]) in
                 while receiver.receive(timeout: 0) != nil {}  // pets from before the wedge
                 return receiver.receive(until: "WATCHDOG=1", timeout: 1.0)
             }
             #expect(quiet.match == nil, "petted while wedged: \(quiet.all)")
             #expect(processor.log.contains("the task loop made no progress"))
-            #expect(await RS.waitUntil(timeout: 60) { RS.list(spool + "/completed") == ["wedge"] })
+            #expect(await TestKit.waitUntil(timeout: 60) { TestKit.list(spool + "/completed") == ["wedge"] })
             let again = await BlockingPool.shared.run { receiver.receive(until: "WATCHDOG=1", timeout: 30) }
             #expect(again.match != nil)
         }
 
         @Test("the on-finish program runs once per finished task; hangs, crashes and a megabyte of output leave the processor working")
         func onFinish() async throws {
-            let base = try RS.makeTempDir("hooks")
-            defer { RS.remove(base) }
+            let base = try TestKit.makeTempDir("hooks")
+            defer { TestKit.remove(base) }
             let spool = base + "/spool"
             let hook = try Self.hookScript(base, """
                 echo "$AVATAR_TASK_ID $AVATAR_TASK_STATUS $AVATAR_TASK_DIR $AVATAR_RESULT" >> \(base)/ran.log
@@ -91,17 +91,17 @@ extension Reliability {
                 esac
                 echo "done with $AVATAR_TASK_ID"
                 """)
-            let env = RS.environment(spool: spool, ["AVATAR_ON_FINISH": hook, "AVATAR_HOOK_TIMEOUT": "2"])
-            try RS.run(["reindex"], env: env)
+            let env = TestKit.environment(spool: spool, ["AVATAR_ON_FINISH": hook, "AVATAR_HOOK_TIMEOUT": "2"])
+            try TestKit.run(["reindex"], env: env)
             for id in ["ok", "hang", "crash", "chatty"] {
-                try RS.drop(RS.validTask(id: id, count: 1, images: false), as: "\(id).json", spool: spool)
+                try TestKit.drop(TaskFile.simple(id: id, count: 1, images: false), as: "\(id).json", spool: spool)
             }
-            try RS.drop(Array(#"{"task_id": "bad", "count": 0}"#.utf8), as: "bad.json", spool: spool)
-            let first = try RS.run(["run", "--drain"], env: env)
+            try TestKit.drop(Array(#"{"task_id": "bad", "count": 0}"#.utf8), as: "bad.json", spool: spool)
+            let first = try TestKit.run(["run", "--drain"], env: env)
             #expect(first.status == 0, "\(first.output)")
-            #expect(RS.list(spool + "/completed") == ["chatty", "crash", "hang", "ok"])
-            #expect(RS.list(spool + "/failed") == ["bad"])
-            let ran = (RS.read(base + "/ran.log") ?? "").split(separator: "\n")
+            #expect(TestKit.list(spool + "/completed") == ["chatty", "crash", "hang", "ok"])
+            #expect(TestKit.list(spool + "/failed") == ["bad"])
+            let ran = (TestKit.read(base + "/ran.log") ?? "").split(separator: "\n")
             #expect(ran.count == 5, "\(ran)")
             #expect(ran.contains("ok completed \(spool)/completed/ok \(spool)/completed/ok/result.json"))
             #expect(ran.contains { $0.hasPrefix("bad failed \(spool)/failed/bad ") })
@@ -118,23 +118,23 @@ extension Reliability {
             #expect(first.output.count < 400_000)
 
             // Again: nothing is run twice.
-            let second = try RS.run(["run", "--drain"], env: env)
+            let second = try TestKit.run(["run", "--drain"], env: env)
             #expect(second.status == 0)
-            #expect((RS.read(base + "/ran.log") ?? "").split(separator: "\n").count == 5)
+            #expect((TestKit.read(base + "/ran.log") ?? "").split(separator: "\n").count == 5)
         }
 
         @Test("a hook that is not executable is recorded as failed; the task still completes")
         func notExecutable() async throws {
-            let base = try RS.makeTempDir("hooknx")
-            defer { RS.remove(base) }
+            let base = try TestKit.makeTempDir("hooknx")
+            defer { TestKit.remove(base) }
             let spool = base + "/spool"
             let hook = try Self.hookScript(base, "exit 0", mode: 0o644)
-            let env = RS.environment(spool: spool, ["AVATAR_ON_FINISH": hook])
-            try RS.run(["reindex"], env: env)
-            try RS.drop(RS.validTask(id: "nx", count: 1, images: false), as: "nx.json", spool: spool)
-            let run = try RS.run(["run", "--drain"], env: env)
+            let env = TestKit.environment(spool: spool, ["AVATAR_ON_FINISH": hook])
+            try TestKit.run(["reindex"], env: env)
+            try TestKit.drop(TaskFile.simple(id: "nx", count: 1, images: false), as: "nx.json", spool: spool)
+            let run = try TestKit.run(["run", "--drain"], env: env)
             #expect(run.status == 0)
-            #expect(RS.list(spool + "/completed") == ["nx"])
+            #expect(TestKit.list(spool + "/completed") == ["nx"])
             let entry = Self.hookRecord(spool, "completed", "nx")["on_finish"] as? [String: Any]
             #expect(entry?["state"] as? String == "failed")
             #expect((entry?["outcome"] as? String)?.contains("cannot start") == true, "\(run.output)")
@@ -142,64 +142,64 @@ extension Reliability {
 
         @Test("a crash between the last rename and the hooks: the next start runs them; one cut short is not run again")
         func catchUp() async throws {
-            let base = try RS.makeTempDir("hookcatch")
-            defer { RS.remove(base) }
+            let base = try TestKit.makeTempDir("hookcatch")
+            defer { TestKit.remove(base) }
             let spool = base + "/spool"
             let hook = try Self.hookScript(base, "echo \"$AVATAR_TASK_ID\" >> \(base)/ran.log")
-            let with = RS.environment(spool: spool, ["AVATAR_ON_FINISH": hook])
-            let without = RS.environment(spool: spool)
-            try RS.run(["reindex"], env: with)
-            try RS.drop(RS.validTask(id: "old", count: 1, images: false), as: "old.json", spool: spool)
-            #expect(try RS.run(["run", "--drain"], env: without).status == 0)  // finished before hooks existed
+            let with = TestKit.environment(spool: spool, ["AVATAR_ON_FINISH": hook])
+            let without = TestKit.environment(spool: spool)
+            try TestKit.run(["reindex"], env: with)
+            try TestKit.drop(TaskFile.simple(id: "old", count: 1, images: false), as: "old.json", spool: spool)
+            #expect(try TestKit.run(["run", "--drain"], env: without).status == 0)  // finished before hooks existed
             sleep(1)
-            #expect(try RS.run(["run", "--drain"], env: with).status == 0)  // sets the watermark; old gets none
+            #expect(try TestKit.run(["run", "--drain"], env: with).status == 0)  // sets the watermark; old gets none
             sleep(1)
-            try RS.drop(RS.validTask(id: "missed", count: 1, images: false), as: "missed.json", spool: spool)
-            try RS.drop(RS.validTask(id: "cut", count: 1, images: false), as: "cut.json", spool: spool)
-            #expect(try RS.run(["run", "--drain"], env: without).status == 0)  // as if it crashed before the hooks
+            try TestKit.drop(TaskFile.simple(id: "missed", count: 1, images: false), as: "missed.json", spool: spool)
+            try TestKit.drop(TaskFile.simple(id: "cut", count: 1, images: false), as: "cut.json", spool: spool)
+            #expect(try TestKit.run(["run", "--drain"], env: without).status == 0)  // as if it crashed before the hooks
             try Data(#"{"on_finish": {"state": "running", "started_at": "2026-01-01T00:00:00Z"}}"#.utf8)
                 .write(to: URL(fileURLWithPath: spool + "/completed/cut/hooks.json"))
-            let run = try RS.run(["run", "--drain"], env: with)
+            let run = try TestKit.run(["run", "--drain"], env: with)
             #expect(run.status == 0)
-            #expect((RS.read(base + "/ran.log") ?? "").split(separator: "\n") == ["missed"], "\(run.output)")
+            #expect((TestKit.read(base + "/ran.log") ?? "").split(separator: "\n") == ["missed"], "\(run.output)")
             #expect((Self.hookRecord(spool, "completed", "cut")["on_finish"] as? [String: Any])?["state"] as? String == "interrupted")
             #expect(run.output.contains("[Task cut] on-finish hook was cut short"))
         }
 
         @Test("a task cancelled from the command line gets its hooks; after `retry` it finishes again and gets them again")
         func cancelRetry() async throws {
-            let base = try RS.makeTempDir("hookretry")
-            defer { RS.remove(base) }
+            let base = try TestKit.makeTempDir("hookretry")
+            defer { TestKit.remove(base) }
             let spool = base + "/spool"
             let hook = try Self.hookScript(base, "echo \"$AVATAR_TASK_ID $AVATAR_TASK_STATUS\" >> \(base)/ran.log")
-            let env = RS.environment(spool: spool, ["AVATAR_ON_FINISH": hook])
-            try RS.run(["reindex"], env: env)
-            #expect(try RS.run(["run", "--drain"], env: env).status == 0)  // hooks configured from now on
+            let env = TestKit.environment(spool: spool, ["AVATAR_ON_FINISH": hook])
+            try TestKit.run(["reindex"], env: env)
+            #expect(try TestKit.run(["run", "--drain"], env: env).status == 0)  // hooks configured from now on
             sleep(1)
-            try RS.drop(RS.validTask(id: "again", count: 1, images: false), as: "again.json", spool: spool)
-            #expect(try RS.run(["cancel", "again"], env: env).status == 0)
-            #expect(try RS.run(["run", "--drain"], env: env).status == 0)
-            #expect(try RS.run(["retry", "again"], env: env).status == 0)
-            #expect(try RS.run(["run", "--drain"], env: env).status == 0)
-            #expect((RS.read(base + "/ran.log") ?? "").split(separator: "\n") == ["again failed", "again completed"])
+            try TestKit.drop(TaskFile.simple(id: "again", count: 1, images: false), as: "again.json", spool: spool)
+            #expect(try TestKit.run(["cancel", "again"], env: env).status == 0)
+            #expect(try TestKit.run(["run", "--drain"], env: env).status == 0)
+            #expect(try TestKit.run(["retry", "again"], env: env).status == 0)
+            #expect(try TestKit.run(["run", "--drain"], env: env).status == 0)
+            #expect((TestKit.read(base + "/ran.log") ?? "").split(separator: "\n") == ["again failed", "again completed"])
         }
 
         @Test("the webhook posts the event signed with HMAC-SHA256, retried like provider calls, to a receiver that checks it")
         func webhook() async throws {
-            let base = try RS.makeTempDir("webhook")
-            defer { RS.remove(base) }
+            let base = try TestKit.makeTempDir("webhook")
+            defer { TestKit.remove(base) }
             let spool = base + "/spool"
             let receiver = try await WebhookReceiver(secret: "hook-secret-123", log: base + "/deliveries.jsonl", failFirst: 1)
             defer { receiver.stop() }
-            let env = RS.environment(spool: spool, [
+            let env = TestKit.environment(spool: spool, [
                 "AVATAR_WEBHOOK_URL": "http://127.0.0.1:\(receiver.port)/hook", "AVATAR_WEBHOOK_SECRET": "hook-secret-123",
                 "AVATAR_RETRY_BASE_MS": "10", "AVATAR_RETRY_CAP_MS": "50",
             ])
-            try RS.run(["reindex"], env: env)
-            try RS.drop(RS.validTask(id: "hooked", count: 2, images: false), as: "hooked.json", spool: spool)
-            let run = try RS.run(["run", "--drain"], env: env)
+            try TestKit.run(["reindex"], env: env)
+            try TestKit.drop(TaskFile.simple(id: "hooked", count: 2, images: false), as: "hooked.json", spool: spool)
+            let run = try TestKit.run(["run", "--drain"], env: env)
             #expect(run.status == 0, "\(run.output)")
-            let lines = (RS.read(base + "/deliveries.jsonl") ?? "").split(separator: "\n")
+            let lines = (TestKit.read(base + "/deliveries.jsonl") ?? "").split(separator: "\n")
             let deliveries = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
             #expect(deliveries.count == 2, "\(lines)")  // a 500, then the retry
             #expect(deliveries.allSatisfy { $0["signature_ok"] as? Bool == true })
@@ -215,39 +215,39 @@ extension Reliability {
 
         @Test("a task with a live processor and no checkpoint for AVATAR_STALL_SECONDS: status, --json, the metric and one log warning say so")
         func stalled() async throws {
-            let base = try RS.makeTempDir("stall")
-            defer { RS.remove(base) }
+            let base = try TestKit.makeTempDir("stall")
+            defer { TestKit.remove(base) }
             let spool = base + "/spool"
-            let env = RS.environment(spool: spool, ["AVATAR_STALL_SECONDS": "1", "IMAGE_CONCURRENCY": "1",
+            let env = TestKit.environment(spool: spool, ["AVATAR_STALL_SECONDS": "1", "IMAGE_CONCURRENCY": "1",
                                                     "AVATAR_BUILTIN_IMAGE_DELAY_MS": "40000",
                                                     "AVATAR_METRICS_FILE": base + "/m.prom", "NO_COLOR": "1"])
-            try RS.run(["reindex"], env: env)
-            try RS.drop(RS.validTask(id: "slow", count: 1), as: "slow.json", spool: spool)
-            let processor = try ProcessorProcess(env: env, logPath: base + "/run.log")
+            try TestKit.run(["reindex"], env: env)
+            try TestKit.drop(TaskFile.simple(id: "slow", count: 1), as: "slow.json", spool: spool)
+            let processor = try SpoolProcess(env: env, logPath: base + "/run.log")
             defer { processor.kill() }
-            #expect(await RS.waitUntil(timeout: 60) { processor.log.contains("Step 2/7") }, "\(processor.log)")
+            #expect(await TestKit.waitUntil(timeout: 60) { processor.log.contains("Step 2/7") }, "\(processor.log)")
             sleep(2)
-            let status = try RS.run(["status"], env: env)
+            let status = try TestKit.run(["status"], env: env)
             #expect(status.output.contains("slow  generating-images  [--------------------] 0/1 personas  most at step 2/7 (base image)"), "\(status.output)")
             #expect(status.output.contains("STALLED: no checkpoint for"))
             #expect(!status.output.contains("\u{1B}["), "no colour when piped")
-            let json = try RS.run(["status", "--json"], env: env)
+            let json = try TestKit.run(["status", "--json"], env: env)
             #expect(json.output.contains("\"stalled\" : true"))
             // The census runs every 15 s: one warning, and the gauge.
-            #expect(await RS.waitUntil(timeout: 60) { processor.log.contains("[Task slow] stalled") }, "\(processor.log)")
-            #expect(await RS.waitUntil(timeout: 60) { RS.read(base + "/m.prom")?.contains("avatar_stalled_tasks 1") == true })
-            #expect(RS.count("[Task slow] stalled", in: processor.log) == 1)
+            #expect(await TestKit.waitUntil(timeout: 60) { processor.log.contains("[Task slow] stalled") }, "\(processor.log)")
+            #expect(await TestKit.waitUntil(timeout: 60) { TestKit.read(base + "/m.prom")?.contains("avatar_stalled_tasks 1") == true })
+            #expect(TestKit.count("[Task slow] stalled", in: processor.log) == 1)
         }
 
         @Test("--log-format json: every line is one JSON object, secrets masked")
         func jsonLogs() async throws {
-            let base = try RS.makeTempDir("jsonlog")
-            defer { RS.remove(base) }
+            let base = try TestKit.makeTempDir("jsonlog")
+            defer { TestKit.remove(base) }
             let spool = base + "/spool"
-            let env = RS.environment(spool: spool, ["AVATAR_LOG_FORMAT": "json", "OPENAI_API_KEY": "sk-test-not-to-be-seen-42"])
-            try RS.run(["reindex"], env: env)
-            try RS.drop(RS.validTask(id: "sk-test-not-to-be-seen-42", count: 1), as: "j.json", spool: spool)
-            let run = try RS.run(["run", "--drain"], env: env)
+            let env = TestKit.environment(spool: spool, ["AVATAR_LOG_FORMAT": "json", "OPENAI_API_KEY": "sk-test-not-to-be-seen-42"])
+            try TestKit.run(["reindex"], env: env)
+            try TestKit.drop(TaskFile.simple(id: "sk-test-not-to-be-seen-42", count: 1), as: "j.json", spool: spool)
+            let run = try TestKit.run(["run", "--drain"], env: env)
             #expect(run.status == 0)
             let lines = run.output.split(separator: "\n")
             #expect(lines.count > 5)
@@ -261,11 +261,11 @@ extension Reliability {
 
         @Test("a metrics file in a missing or unwritable folder is a start-up error naming the variable")
         func metricsFileFolder() throws {
-            let base = try RS.makeTempDir("metricsbad")
-            defer { RS.remove(base) }
+            let base = try TestKit.makeTempDir("metricsbad")
+            defer { TestKit.remove(base) }
             for path in [base + "/missing/avatar.prom", "/proc/avatar.prom"] {
-                let env = RS.environment(spool: base + "/spool", ["AVATAR_METRICS_FILE": path])
-                let run = try RS.run(["run", "--drain"], env: env)
+                let env = TestKit.environment(spool: base + "/spool", ["AVATAR_METRICS_FILE": path])
+                let run = try TestKit.run(["run", "--drain"], env: env)
                 #expect(run.status != 0)
                 #expect(run.output.contains("AVATAR_METRICS_FILE names \(path)"), "\(run.output)")
             }
@@ -273,15 +273,15 @@ extension Reliability {
 
         @Test("metrics: written to AVATAR_METRICS_FILE at exit and served on AVATAR_METRICS_LISTEN at /metrics")
         func metrics() async throws {
-            let base = try RS.makeTempDir("metrics")
-            defer { RS.remove(base) }
+            let base = try TestKit.makeTempDir("metrics")
+            defer { TestKit.remove(base) }
             let spool = base + "/spool"
-            let env = RS.environment(spool: spool, ["AVATAR_METRICS_FILE": base + "/avatar.prom",
+            let env = TestKit.environment(spool: spool, ["AVATAR_METRICS_FILE": base + "/avatar.prom",
                                                     "AVATAR_METRICS_LISTEN": "127.0.0.1:0"])
-            try RS.run(["reindex"], env: env)
-            try RS.drop(RS.validTask(id: "m1", count: 2), as: "m1.json", spool: spool)
-            let processor = try ProcessorProcess(env: env, logPath: base + "/run.log")
-            #expect(await RS.waitUntil(timeout: 60) { RS.list(spool + "/completed") == ["m1"] }, "\(processor.log)")
+            try TestKit.run(["reindex"], env: env)
+            try TestKit.drop(TaskFile.simple(id: "m1", count: 2), as: "m1.json", spool: spool)
+            let processor = try SpoolProcess(env: env, logPath: base + "/run.log")
+            #expect(await TestKit.waitUntil(timeout: 60) { TestKit.list(spool + "/completed") == ["m1"] }, "\(processor.log)")
             let line = processor.log.split(separator: "\n").first { $0.contains("metrics on http://127.0.0.1:") }
             let port = line.flatMap { $0.split(separator: ":").last }.flatMap { Int($0.prefix { $0.isNumber }) }
             #expect(port != nil, "\(processor.log)")
@@ -296,7 +296,7 @@ extension Reliability {
             }
             processor.send(SIGTERM)
             #expect(try await processor.waitForExit(timeout: 60) == 0)
-            let text = RS.read(base + "/avatar.prom") ?? ""
+            let text = TestKit.read(base + "/avatar.prom") ?? ""
             for needle in ["avatar_spool_tasks{folder=\"completed\"} 1", "avatar_tasks_finished_total{status=\"completed\"} 1",
                            "avatar_personas_finished_total{outcome=\"succeeded\"} 2",
                            // per persona: the base and four images, and a thumbnail of each
@@ -304,7 +304,7 @@ extension Reliability {
                            "# HELP avatar_stalled_tasks ", "avatar_oldest_pending_age_seconds 0"] {
                 #expect(text.contains(needle), "\(needle) missing in\n\(text)")
             }
-            #expect(RS.list(base).allSatisfy { !$0.contains(".tmp-") })
+            #expect(TestKit.list(base).allSatisfy { !$0.contains(".tmp-") })
         }
     }
 }

@@ -49,10 +49,10 @@ enum ProcessSupport {
     }
 }
 
-/// A child process of the binary (or `executable`), stdin from /dev/null,
-/// stdout and stderr into files (the same file when the paths are equal).
-/// Killed, if still running, when released.
-class ChildProcess: @unchecked Sendable {
+/// The one process runner of the tests: a child process of the binary (or
+/// `executable`), stdin from /dev/null, stdout and stderr into files (the
+/// same file when the paths are equal). Killed, if still running, when released.
+final class SpoolProcess: @unchecked Sendable {
     // Confinement: `process` is thread-safe for the calls used here; no other mutable state.
     let process = Process()
     let stdoutPath: String
@@ -84,6 +84,11 @@ class ChildProcess: @unchecked Sendable {
         try process.run()
     }
 
+    /// A processor (`avatar-spool run` by default) whose stdout and stderr go to one log file.
+    convenience init(arguments: [String] = ["run"], env: [String: String], logPath: String) throws {
+        try self.init(arguments: arguments, environment: env, stdoutPath: logPath, stderrPath: logPath)
+    }
+
     var pid: Int32 { process.processIdentifier }
     var isRunning: Bool { process.isRunning }
     var stdout: String { Self.read(stdoutPath) }
@@ -95,8 +100,29 @@ class ChildProcess: @unchecked Sendable {
         (try? Data(contentsOf: URL(fileURLWithPath: path))).map { String(decoding: $0, as: UTF8.self) } ?? ""
     }
 
+    /// The processor's log lines (it logs to stderr).
+    var logLines: [String] { stderr.split(separator: "\n").map(String.init) }
+    /// The log, for a processor started with one `logPath`.
+    var log: String { stderr }
+    var logPath: String { stderrPath }
+
     /// Sends `signal` if the process still runs.
     func send(_ signal: Int32) { if process.isRunning { Foundation.kill(pid, signal) } }
+
+    /// SIGTERM: stop claiming, finish in-flight steps, exit 0.
+    func terminate() { send(SIGTERM) }
+
+    /// Sends `signal` (SIGKILL: die at once, as in a crash) and waits for the end.
+    func kill(_ signal: Int32 = SIGKILL) {
+        send(signal)
+        process.waitUntilExit()
+    }
+
+    /// SIGTERM, then waits; the processor must exit 0.
+    func stop(timeout: Double = 30) async throws -> Int32 {
+        terminate()
+        return try await waitForExit(timeout: timeout)
+    }
 
     /// Waits for the process to end; on time-out kills it and throws with the log's end.
     /// - Returns: its exit status (or signal number).

@@ -1,6 +1,7 @@
 import AvatarDomain
 import AvatarHTTP
 import AvatarProviders
+import AvatarSpool
 import AvatarTask
 import Foundation
 import Testing
@@ -8,6 +9,8 @@ import Testing
 /// Shared pieces of the provider tests: one client, fast retries, a task.
 enum ProviderTest {
     static let client = CurlHTTPClient(maxInFlight: 16)
+    /// Each provider's retrying client, made as the composition root makes them.
+    static let clients = ProviderClients(transport: client)
     /// Fast backoff, so transient-failure tests take milliseconds (Retry-After still honoured).
     static let fastRetry = RetryPolicy(maxAttempts: 4, base: .milliseconds(10), cap: .milliseconds(50))
     static let task = TaskSpec(taskID: "test-task", count: 3)
@@ -17,7 +20,7 @@ enum ProviderTest {
     static func flowise(_ fake: FakeServer, key: String? = nil, timeout: Double = 10) -> FlowisePersonaProvider {
         var settings = FlowiseSettings(url: fake.flowiseURL, apiKey: key, maxConcurrent: 4, timeout: timeout, retry: fastRetry)
         settings.connectTimeout = 2
-        return FlowisePersonaProvider(settings: settings, transport: client)
+        return clients.flowiseProvider(settings)
     }
 
     static func openAISettings(_ fake: FakeServer, model: String = "gpt-image-2.6-flare", timeout: Double = 10,
@@ -30,13 +33,12 @@ enum ProviderTest {
     }
 
     static func chat(_ fake: FakeServer, timeout: Double = 10) -> OpenAIChatPersonaProvider {
-        OpenAIChatPersonaProvider(settings: openAISettings(fake, timeout: timeout), transport: client)
+        clients.openAIChatProvider(openAISettings(fake, timeout: timeout))
     }
 
     static func images(_ fake: FakeServer, model: String = "gpt-image-2.6-flare", timeout: Double = 10,
                        imageConcurrency: Int = 4) -> OpenAIImageProvider {
-        OpenAIImageProvider(settings: openAISettings(fake, model: model, timeout: timeout, imageConcurrency: imageConcurrency),
-                            transport: client)
+        clients.openAIImageProvider(openAISettings(fake, model: model, timeout: timeout, imageConcurrency: imageConcurrency))
     }
 
     /// A tiny valid PNG (1x1 grey), for the grid's `image` part.

@@ -1,8 +1,10 @@
 import Foundation
 import Testing
 
-// The end-to-end tests run the built `avatar-spool` binary as separate
-// processes on a temporary spool (see Support/ProcessSupport.swift).
+// The test kit's spools: the suites that run the built `avatar-spool`
+// binary (Support/ProcessSupport.swift: SpoolProcess, the one process
+// runner) on temporary spools. `TempSpool` is a spool as an object;
+// `TestKit` the same jobs as functions of a spool's path.
 
 /// A unique temporary spool under /tmp, removed by `remove()`.
 final class TempSpool: @unchecked Sendable {
@@ -109,22 +111,6 @@ final class TempSpool: @unchecked Sendable {
     }
 }
 
-/// One child process of the binary, stdout and stderr in separate files.
-final class SpoolProcess: ChildProcess, @unchecked Sendable {
-    var logLines: [String] { stderr.split(separator: "\n").map(String.init) }
-
-    /// SIGTERM: stop claiming, finish in-flight steps, exit 0.
-    func terminate() { send(SIGTERM) }
-    /// SIGKILL: die at once, as in a crash.
-    func kill() { send(SIGKILL) }
-
-    /// SIGTERM, then waits; the processor must exit 0.
-    func stop(timeout: Double = 30) async throws -> Int32 {
-        terminate()
-        return try await waitForExit(timeout: timeout)
-    }
-}
-
 /// Task files for the tests.
 enum TaskFile {
     /// A small, quick task (builtin providers render 256x256 in milliseconds).
@@ -135,6 +121,14 @@ enum TaskFile {
         if let country { fields.append("\"persona\": {\"country\": \"\(country)\"}") }
         fields.append("\"images\": {\"enabled\": true, \"size\": \"\(size)\", \"style\": \"natural smartphone selfie\"}")
         return Array(("{\n  " + fields.joined(separator: ",\n  ") + "\n}\n").utf8)
+    }
+
+    /// A one-line task of `count` personas from Germany, 256x256 images (or none).
+    static func simple(id: String, count: Int = 1, images: Bool = true) -> [UInt8] {
+        Array("""
+        {"task_id": "\(id)", "count": \(count), "persona": {"country": "DE"}, \
+        "images": {"enabled": \(images), "size": "256x256"}}
+        """.utf8)
     }
 }
 
@@ -207,7 +201,94 @@ extension TempSpool {
     }
 }
 
+/// The kit's jobs on a spool given by its path (the reliability, service,
+/// spend and S3 suites): a temp folder, a processor's environment, running
+/// the binary, dropping a task, walking folders.
+enum TestKit {
+    static let stages = ["pending", "generating-data", "data-generated", "generating-images", "completed", "failed"]
+
+    /// A fresh folder under /tmp (short: paths appear in messages).
+    static func makeTempDir(_ tag: String) throws -> String {
+        let path = "/tmp/as-\(tag)-\(UUID().uuidString.prefix(8).lowercased())"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    static func remove(_ path: String) { try? FileManager.default.removeItem(atPath: path) }
+
+    /// The environment for a processor: only what the tests choose, plus PATH/HOME.
+    static func environment(spool: String, _ extra: [String: String] = [:]) -> [String: String] {
+        var env: [String: String] = [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+            "HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/root",
+            "AVATAR_SPOOL_DIR": spool,
+            "WORKER_INTERVAL": "0.5",
+            "AVATAR_SETTLE_SECONDS": "1",
+        ]
+        for (k, v) in extra { env[k] = v }
+        return env
+    }
+
+    /// Runs the binary to its end; returns exit status and stdout+stderr.
+    @discardableResult
+    static func run(_ args: [String], env: [String: String]) throws -> (status: Int32, output: String) {
+        try ProcessSupport.runToEnd(ProcessSupport.binary, args, environment: env)
+    }
+
+    /// Writes `text` into pending/ the way a careful client does: a temp name
+    /// in tmp/, then one rename.
+    static func drop(_ bytes: [UInt8], as name: String, spool: String) throws {
+        let temp = spool + "/tmp/drop-" + UUID().uuidString
+        try Data(bytes).write(to: URL(fileURLWithPath: temp))
+        guard rename(temp, spool + "/pending/" + name) == 0 else {
+            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+        }
+    }
+
+    /// Entries of a folder (names), empty if missing.
+    static func list(_ path: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
+    }
+
+    /// Every entry under `path`, never following a link: (relative path, lstat mode).
+    static func walk(_ path: String) -> [(path: String, mode: mode_t)] {
+        var out: [(String, mode_t)] = []
+        func visit(_ rel: String) {
+            let full = rel.isEmpty ? path : path + "/" + rel
+            for name in list(full) {
+                let r = rel.isEmpty ? name : rel + "/" + name
+                var st = stat()
+                guard lstat(path + "/" + r, &st) == 0 else { continue }
+                out.append((r, st.st_mode))
+                if (st.st_mode & S_IFMT) == S_IFDIR { visit(r) }
+            }
+        }
+        visit("")
+        return out
+    }
+
+    static func isRegular(_ mode: mode_t) -> Bool { (mode & S_IFMT) == S_IFREG }
+
+    static func read(_ path: String) -> String? {
+        (try? Data(contentsOf: URL(fileURLWithPath: path))).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Polls `condition` until it holds or `timeout` seconds pass.
+    static func waitUntil(timeout: Double, poll: Double = 0.25, _ condition: () -> Bool) async -> Bool {
+        (try? await ProcessSupport.poll(timeout: timeout, every: poll, condition)) ?? condition()
+    }
+
+    /// Counts the lines of `text` containing `needle`.
+    static func count(_ needle: String, in text: String) -> Int {
+        text.split(separator: "\n").filter { $0.contains(needle) }.count
+    }
+}
+
 /// All end-to-end tests, one at a time: they start processes and measure
 /// what those do, so they must not compete for the machine's cores.
 @Suite("EndToEnd", .serialized)
 enum EndToEnd {}
+
+/// The parent of every reliability suite: they start real processors (the
+/// built binary) and so run one at a time, never beside each other.
+@Suite(.serialized) enum Reliability {}

@@ -1,7 +1,7 @@
 @testable import AvatarImaging
 
 /// Helpers shared by the imaging tests: synthetic images.
-enum ImagingTestUtils {
+enum ImagingSupport {
     /// An RGB image with deterministic non-uniform content (a pattern of
     /// gradients), so it is neither blank nor border-like.
     static func pattern(width: Int, height: Int, channels: Int = 3) -> PixelImage {
