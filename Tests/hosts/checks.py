@@ -1,7 +1,8 @@
 """The assertions at the end of a hosts run (issue 13, part 3). Each check
 appends what failed to `failures` and returns figures to print.
 
-  folders   every task in exactly one status folder, completed/ or failed/
+  folders   every task in exactly one status folder, completed/ or failed/;
+            a completed one with result.json and no error.json
   index     exactly one generation_tasks row per task, with the folder's status
   requests  paid image requests (the fake's record) per task, persona and step
             <= 1 + the faults that hit one of them in flight
@@ -57,6 +58,14 @@ class Checks:
                 except OSError:
                     why = "(no error.json)"
                 self.fail(f"{i} failed: {why}")
+        for i in self.ids:
+            if where.get(i) == ["completed"]:
+                folder = os.path.join(self.spool, "completed", i)
+                if os.path.exists(os.path.join(folder, "error.json")):
+                    why = open(os.path.join(folder, "error.json"), errors="replace").read()[:200]
+                    self.fail(f"{i} is in completed/ with an error.json: {' '.join(why.split())}")
+                if not os.path.isfile(os.path.join(folder, "result.json")):
+                    self.fail(f"{i} is in completed/ without result.json")
         stray = sorted(set(where) - set(self.ids))
         if stray:
             self.fail(f"unexpected entries in the status folders: {stray[:10]}")
