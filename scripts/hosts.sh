@@ -48,6 +48,7 @@ backstop() {
     return 0
 }
 trap backstop EXIT
+export PYTHONDONTWRITEBYTECODE=1  # no __pycache__ in the source tree
 DRIVER=Tests/hosts/hosts.py
 if [ "${1:-}" = bench ]; then DRIVER=Tests/hosts/bench.py; shift; fi
 python3 "$DRIVER" --bin "$BIN" --tag "$TAG" --work "$WORK" "$@"
