@@ -10,8 +10,12 @@ SERVICE_TEST_PACKAGES := systemd prometheus prometheus-node-exporter
 # split benchmark compares with ImageMagick.
 IMAGING_PACKAGES := python3-numpy
 BENCH_PACKAGES := imagemagick
+# Part 8 (scripts/hosts.sh bench): three hosts in network namespaces, PostgreSQL for the leases.
+BENCH_PACKAGES += iproute2 postgresql postgresql-client
 # The PostgreSQL index tests start a real server (scripts/postgres.sh) and query it with psql.
 TEST_PACKAGES += postgresql postgresql-client
+# Hosts sharing one spool (scripts/hosts.sh, in `make test` and `make bench`): network namespaces and veth pairs.
+TEST_PACKAGES += iproute2
 SWIFT ?= swift
 BIN_RELEASE := .build/release/avatar-spool
 

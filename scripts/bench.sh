@@ -11,6 +11,11 @@
 #     after 20,000 (goal: within 10 % of each other, at most 100 MiB).
 #  7. `avatar-spool split` beside ImageMagick on a photo-like grid: time and
 #     output size ratios, and peak memory on a 4096x4096 grid (scripts/bench_split.sh).
+#  8. three hosts (network namespaces, leases in PostgreSQL) on one spool, the fake at
+#     2 s per image, IMAGE_CONCURRENCY 4 each: throughput against one host (target
+#     >= 2.7x); seconds from a host's SIGKILL, and from its partition, to its task
+#     resuming on another host (target <= lease + one rescan interval)
+#     (scripts/hosts.sh bench; needs root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN="${1:-.build/release/avatar-spool}"
@@ -58,3 +63,7 @@ nice -n 5 python3 scripts/bench_memory.py "$BIN" "$WORK" "${BENCH_MEMORY_TASKS:-
 echo
 echo "== 7. split and trim beside ImageMagick"
 bash scripts/bench_split.sh "$BIN" "$WORK"
+
+echo
+echo "== 8. hosts sharing one spool: three against one, and failover"
+AVATAR_SPOOL_BIN="$BIN" nice -n 5 bash scripts/hosts.sh bench

@@ -7,6 +7,13 @@
 #                                   restarted in the same DIR), waits until it answers,
 #                                   prints PG_URL=postgresql://avatar:PASSWORD@127.0.0.1:PORT/postgres
 #   scripts/postgres.sh stop DIR    stops it (pg_ctl stop -m fast)
+#   scripts/postgres.sh restart DIR [--mode immediate|fast]
+#                                   pg_ctl restart with the same options (a crash and
+#                                   recovery with immediate: scripts/hosts.sh's fault)
+#
+#   start options (scripts/hosts.sh uses them to serve network namespaces over veth pairs):
+#     --listen ADDR[,ADDR…]   listen on these addresses too (beside 127.0.0.1); they must exist
+#     --allow CIDR            accept password (scram-sha-256) logins from CIDR too (repeatable)
 #
 # PostgreSQL refuses to run as root: when we are root, the server runs as the
 # unprivileged system user avatar-pg (created when missing) and DIR is given to it.
@@ -38,7 +45,15 @@ free_port() {
 }
 
 start() {
-    local dir="${1:?usage: postgres.sh start DIR}"
+    local dir="${1:?usage: postgres.sh start DIR [--listen ADDR,…] [--allow CIDR]…}"; shift
+    local listen="127.0.0.1" allow=()
+    while [ $# -gt 0 ]; do
+        case "$1" in
+            --listen) listen="127.0.0.1,${2:?--listen needs addresses}"; shift 2 ;;
+            --allow) allow+=("${2:?--allow needs a CIDR}"); shift 2 ;;
+            *) die "unknown start option: $1 (use --listen ADDR,… or --allow CIDR)" ;;
+        esac
+    done
     local bin; bin="$(bindir)"
     mkdir -p "$dir"
     dir="$(cd "$dir" && pwd)"
@@ -57,9 +72,14 @@ start() {
             { tail -20 "$dir/initdb.log" >&2; die "initdb failed (log: $dir/initdb.log)"; }
         rm -f "$dir/pwfile"
     fi
+    local cidr
+    for cidr in "${allow[@]}"; do
+        grep -qF "host all all $cidr scram-sha-256" "$dir/data/pg_hba.conf" ||
+            echo "host all all $cidr scram-sha-256" >>"$dir/data/pg_hba.conf"
+    done
     if ! as_owner "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
         as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-            -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null ||
+            -o "-p $port -k $dir -c listen_addresses=$listen -c fsync=off" start >/dev/null ||
             { tail -20 "$dir/server.log" >&2; die "the server did not start (log: $dir/server.log)"; }
     fi
     echo "PG_URL=postgresql://avatar:$PASSWORD@127.0.0.1:$port/postgres"
@@ -73,8 +93,17 @@ stop() {
     as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
 }
 
+restart() {
+    local dir="${1:?usage: postgres.sh restart DIR [--mode immediate|fast]}" mode=fast
+    [ "${2:-}" = --mode ] && mode="${3:?--mode needs immediate or fast}"
+    local bin; bin="$(bindir)"
+    as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m "$mode" -w -t 60 restart >/dev/null ||
+        { tail -20 "$dir/server.log" >&2; die "the server did not restart (log: $dir/server.log)"; }
+}
+
 case "${1:-}" in
-    start) start "${2:-}" ;;
+    start) shift; start "$@" ;;
     stop) stop "${2:-}" ;;
-    *) echo "usage: $0 start DIR | stop DIR" >&2; exit 2 ;;
+    restart) shift; restart "$@" ;;
+    *) echo "usage: $0 start DIR [--listen ADDR,…] [--allow CIDR]… | stop DIR | restart DIR [--mode immediate|fast]" >&2; exit 2 ;;
 esac

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make test`: builds, starts a local S3 server (SeaweedFS) for the S3
 # tests and a local PostgreSQL for the PostgreSQL index tests, runs every
-# test, stops both servers whatever happens.
+# test, stops both servers whatever happens; then the service checks and
+# the hosts run (scripts/hosts.sh, which starts and stops its own servers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build --build-tests
@@ -36,3 +37,6 @@ fi
 swift test --skip-build "$@"
 # Issue 9: the unit, install, the env file, metrics through promtool and node_exporter.
 bash scripts/service_check.sh .build/debug/avatar-spool
+# Issue 13: three hosts (network namespaces) on one spool with leases in PostgreSQL,
+# flock off and RENAME_NOREPLACE failing as on NFS, five faults from a printed seed.
+bash scripts/hosts.sh --hosts 3 --tasks 12 --personas 2 --lease 6 --latency 1-2 --faults 5

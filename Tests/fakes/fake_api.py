@@ -8,7 +8,11 @@ Binds 127.0.0.1 on a free port and prints "PORT <n>" as its first line.
 Options: --api-key KEY (OpenAI Bearer, default "test-key"), --flowise-key KEY
 (Flowise Bearer; none = no auth), --png-size N (side of generated PNGs;
 default: the requested size, 1024x1024 for "auto"), --delay-ms N (added to
-every image request), --chat-delay-ms N.
+every image request), --image-latency S or MIN-MAX (seconds added to every
+image request, drawn uniformly per request; --seed N makes the draws repeat),
+--chat-delay-ms N, --bind ADDR (repeatable: listen on these addresses, all on
+one port, instead of 127.0.0.1; scripts/hosts.sh binds the veth addresses its
+network namespaces reach).
 
 Models follow OpenAI's API as read on 2026-11-30 (deprecations page, image
 generation guide, GET /v1/models): the gpt-image-2 family and later take any
@@ -48,6 +52,12 @@ Control:
   GET /_stats  {"requests": {path: n}, "max_inflight_images": n,
                 "inflight_images": n, "connections": n, "sessions": [...],
                 "last": {path: {"headers": {...}, "json": ...}}}
+  GET /_requests  every image request since the start (or reset_stats), one
+                JSON object a line, in order of arrival: {"id": its
+                X-Client-Request-Id header or null, "path", "client": address,
+                "arrived": unix seconds (body read), "answered": unix seconds
+                (answer written, connection reset, or write failed), "status":
+                HTTP status, "reset" or "error: <why>"}
 Generic: /echo (any method; reports method, headers, body length, sha256, text),
          /status/<n>.
 """
@@ -237,6 +247,7 @@ class State:
         self.lock = threading.Lock()
         self.script = []
         self.delay_ms = args.delay_ms
+        self.latency_random = random.Random(args.seed)
         self.pngs = {}
         self.answers = {}
         self.models = dict(CURRENT_MODELS)
@@ -255,6 +266,7 @@ class State:
         self.sessions = []
         self.last = {}
         self.counter = 0
+        self.image_log = []
 
     def png(self, size):
         """A PNG of the requested size (--png-size wins; auto is 1024x1024), made once."""
@@ -328,7 +340,21 @@ class Handler(BaseHTTPRequestHandler):
     def error(self, status, message, code=None, etype="invalid_request_error", param=None):
         self.send(status, {"error": {"message": message, "type": etype, "param": param, "code": code}})
 
+    def send_response(self, code, message=None):
+        self.answer_status = code
+        super().send_response(code, message)
+
+    def image_latency(self):
+        """Seconds --image-latency adds to this image request (0 without it)."""
+        st = self.server.state
+        low, high = st.args.image_latency
+        if high <= 0:
+            return 0.0
+        with st.lock:
+            return st.latency_random.uniform(low, high)
+
     def reset(self):
+        self.answer_status = "reset"
         self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         self.connection.close()
         self.close_connection = True
@@ -357,6 +383,10 @@ class Handler(BaseHTTPRequestHandler):
                 for name in ctl.get("remove_models", []):
                     st.models.pop(name, None)
             return self.send(200, {"ok": True})
+        if path == "/_requests":
+            with st.lock:
+                lines = "".join(json.dumps(r) + "\n" for r in st.image_log)
+            return self.send(200, lines, ctype="application/x-ndjson")
         if path == "/_stats":
             with st.lock:
                 return self.send(200, {"requests": st.requests, "max_inflight_images": st.max_inflight,
@@ -368,16 +398,26 @@ class Handler(BaseHTTPRequestHandler):
             st.ports.add(self.client_address[1])
         action = st.take(path)
         image = path in ("/v1/images/generations", "/v1/images/edits")
+        record = None
         if image:
+            record = {"id": self.headers.get("X-Client-Request-Id"), "path": path,
+                      "client": self.client_address[0], "arrived": time.time(), "answered": None, "status": None}
             with st.lock:
                 st.inflight += 1
                 st.max_inflight = max(st.max_inflight, st.inflight)
+                st.image_log.append(record)
+        self.answer_status = None
         try:
             self.route(path, body, chunked, action, image)
+        except OSError as e:
+            self.answer_status = f"error: {type(e).__name__}"
+            raise
         finally:
             if image:
                 with st.lock:
                     st.inflight -= 1
+                    record["answered"] = time.time()
+                    record["status"] = self.answer_status
 
     def route(self, path, body, chunked, action, image):
         st = self.server.state
@@ -386,9 +426,11 @@ class Handler(BaseHTTPRequestHandler):
             return self.reset()
         if action.get("reset"):
             return self.reset()
-        delay = action.get("delay_ms", st.delay_ms if image else self.server.state.args.chat_delay_ms)
+        delay = action.get("delay_ms", st.delay_ms if image else self.server.state.args.chat_delay_ms) / 1000
+        if image:
+            delay += self.image_latency()
         if delay:
-            time.sleep(delay / 1000)
+            time.sleep(delay)
         if "status" in action:
             b = action.get("body")
             if b is None:
@@ -748,6 +790,15 @@ class Server(ThreadingHTTPServer):
     daemon_threads = True
 
 
+def latency_range(text):
+    """'2' -> (2.0, 2.0); '1-2' -> (1.0, 2.0): seconds."""
+    low, _, high = text.partition("-")
+    low, high = float(low), float(high or low)
+    if low < 0 or high < low:
+        raise argparse.ArgumentTypeError(f"expected S or MIN-MAX seconds with 0 <= MIN <= MAX, got {text!r}")
+    return low, high
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--api-key", default="test-key")
@@ -758,18 +809,28 @@ def main():
     ap.add_argument("--model-shutdown", action="append", default=[])
     ap.add_argument("--delay-ms", type=int, default=0)
     ap.add_argument("--chat-delay-ms", type=int, default=0)
+    ap.add_argument("--image-latency", type=latency_range, default=(0.0, 0.0), metavar="S|MIN-MAX")
+    ap.add_argument("--seed", type=int, default=None)
+    ap.add_argument("--bind", action="append", default=[], metavar="ADDR")
     args = ap.parse_args()
     # A parent may have spawned us with signals blocked (Swift's test runner
     # does): unblock them so terminate() works.
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
-    server = Server(("127.0.0.1", 0), Handler)
-    server.state = State(args)
-    print(f"PORT {server.server_address[1]}", flush=True)
+    state = State(args)
+    addresses = args.bind or ["127.0.0.1"]
+    servers = []
+    for address in addresses:  # the first picks a free port, the others take the same
+        server = Server((address, servers[0].server_address[1] if servers else 0), Handler)
+        server.state = state
+        servers.append(server)
+    print(f"PORT {servers[0].server_address[1]}", flush=True)
     # Exit when the parent closes our stdin (a test process that died).
     threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()
+    for server in servers[1:]:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        server.serve_forever()
+        servers[0].serve_forever()
     except KeyboardInterrupt:
         pass
 
