@@ -219,10 +219,25 @@ public final class LeaseManager: Ownership, @unchecked Sendable {
                     defer { lastError = "\(error)" }
                     return lastError == nil
                 }
+                // The session is gone (killed, server restarted) or cannot be
+                // reached: its locks may be free already. End the leases now.
+                if (error as? PGError)?.code == .connection {
+                    newSession()
+                    sweep()
+                }
                 if first { logger.error("lease heartbeat failed: \(error); leases end \(Int(timings.seconds * 2 / 3)) s after the last one that worked") }
             }
+            // Between beats, watch the idle connection: a killed session or a
+            // restarted server closes it, and the next beat (at once) finds out,
+            // so a lease freed by the server ends here within milliseconds.
             let elapsed = ContinuousClock.now - started
-            if elapsed < timings.heartbeat { Thread.sleep(forTimeInterval: Self.interval(timings.heartbeat - elapsed)) }
+            if elapsed < timings.heartbeat {
+                let waitMS = Int32(Self.interval(timings.heartbeat - elapsed) * 1000)
+                if !connection.waitForServer(timeoutMS: waitMS) {
+                    let left = timings.heartbeat - (ContinuousClock.now - started)
+                    if left > .zero { Thread.sleep(forTimeInterval: Self.interval(left)) }
+                }
+            }
         }
     }
 

@@ -52,6 +52,19 @@ public final class PGConnection: @unchecked Sendable {
         }
     }
 
+    /// Waits up to `timeoutMS` for the server to send something on the open
+    /// connection while nothing is asked of it: on an idle session that is a
+    /// termination (`pg_terminate_backend`, a restart, idle_session_timeout)
+    /// or a notice. Returns true then, false after the time-out or when no
+    /// connection is open. The lock is not held while waiting.
+    /// Blocking: call it from a dedicated thread.
+    public func waitForServer(timeoutMS: Int32) -> Bool {
+        let fd: Int32 = lock.withLock { conn.map { PQsocket($0) } ?? -1 }
+        guard fd >= 0 else { return false }
+        // A descriptor reused after a reconnect can only wake us early (a harmless extra heartbeat).
+        return Sys.poll(fd, events: Int16(POLLIN), timeoutMS: timeoutMS)
+    }
+
     /// Closes the connection (the next `withSession` opens a new one).
     public func close() {
         lock.lock()
