@@ -68,6 +68,16 @@ public enum ContactSheet {
         let ox = cellX + (cell - image.width) / 2, oy = cellY + (cell - image.height) / 2
         let c = image.channels
         image.pixels.withUnsafeBufferPointer { src in
+            if c == 3 {
+                // Opaque: each row is one copy.
+                let rowBytes = image.width * 3
+                for y in 0..<image.height {
+                    let d = ((oy + y) * width + ox) * 3
+                    UnsafeMutableRawPointer(canvas.baseAddress! + d)
+                        .copyMemory(from: src.baseAddress! + y * rowBytes, byteCount: rowBytes)
+                }
+                return
+            }
             for y in 0..<image.height {
                 var s = y * image.width * c
                 var d = ((oy + y) * width + ox) * 3

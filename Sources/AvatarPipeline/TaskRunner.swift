@@ -62,7 +62,7 @@ public struct TaskRunner: Sendable {
     /// task's page, then the final rename: completed when at least one
     /// persona succeeded.
     private func finish(_ ws: TaskWorkspace, snapshot: TaskSnapshot) async throws -> TaskStage {
-        let snapshot = try await completeThumbnails(ws, snapshot: snapshot)
+        var snapshot = try await completeThumbnails(ws, snapshot: snapshot)
         let final: TaskStage = snapshot.succeeded > 0 ? .completed : .failed
         var manifest = ResultManifest(snapshot: snapshot, status: final, providers: providers)
         if let digest = context.digest { try await manifest.recordChecksums(in: ws, digest: digest) }
@@ -77,6 +77,7 @@ public struct TaskRunner: Sendable {
             try await JSONFiles.write(TaskErrorReport(taskID: ws.taskID, stage: "pipeline", message: message,
                                                       failures: failures), TaskFiles.error, in: ws)
         }
+        snapshot.keptThumbnails = context.keptThumbnails.take(ws.taskID)
         await context.onFinish(ws, snapshot, manifest)
         try await ws.transition(to: final)
         context.logger.info("[Task \(ws.taskID)] \(final.rawValue): \(snapshot.succeeded) of \(snapshot.total) personas succeeded")
@@ -110,11 +111,12 @@ public struct TaskRunner: Sendable {
     public func refresh(_ ws: TaskWorkspace) async throws {
         guard ws.stage.isTerminal else { return }
         let before = try await TaskSnapshot.read(from: ws, parse: context.parse)
-        let snapshot = try await completeThumbnails(ws, snapshot: before)
+        var snapshot = try await completeThumbnails(ws, snapshot: before)
         let old = (try? await JSONFiles.read(ResultManifest.self, TaskFiles.result, in: ws)) ?? nil
         let manifest = ResultManifest(snapshot: snapshot, status: ws.stage, providers: old?.providers ?? providers,
                                       finishedAt: old?.finishedAt)
         try await JSONFiles.write(manifest, TaskFiles.result, in: ws)
+        snapshot.keptThumbnails = context.keptThumbnails.take(ws.taskID)
         await context.onFinish(ws, snapshot, manifest)
         await context.onProgress(ws)
     }

@@ -29,9 +29,10 @@ struct Thumbnails: Sendable {
         let size = context.thumbSize, jobs = sources
         do {
             let made = try await BlockingPool.shared.run {
-                try jobs.map { ($0.thumb, try ImagingSteps.thumbnail($0.png, longestSide: size)) }
+                try jobs.map { (path: $0.thumb, thumbnail: try ImagingSteps.thumbnail($0.png, longestSide: size)) }
             }
-            try await ws.writeAll(made.map { (path: $0.0, bytes: $0.1) })
+            try await ws.writeAll(made.map { (path: $0.path, bytes: $0.thumbnail.png) })
+            context.keptThumbnails.keep(taskID: ws.taskID, made)
             return made.count
         } catch let error where Failures.isPersonaFailure(error) {
             warn("thumbnails not made: \(error)")
