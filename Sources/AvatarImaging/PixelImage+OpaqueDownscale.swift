@@ -1,19 +1,20 @@
 /// The area-averaging downscale of an opaque (RGB) image in integers: the
 /// same mean as `downscaled(width:height:)` describes, each source pixel
 /// weighted by the fraction of it an output pixel covers, with the weights
-/// in fixed point (1/4096) and the sums in 32-bit integers. Separable and one
-/// output row at a time: the rows it covers are summed into one row buffer
-/// (a loop the compiler vectorises), then that row's columns. It reads a
-/// rectangle of the image in place, so a split part needs no crop copy.
-/// Every output channel is within one level of the exact mean.
+/// in fixed point. Separable and one output row at a time: the rows it
+/// covers are summed into one 16-bit row (weights in 1/256, so a sum is at
+/// most 255 × 256: eight lanes at once), then that row's columns (weights in
+/// 1/4096, 32-bit sums). It reads a rectangle of the image in place, so a
+/// split part needs no crop copy. Each output channel is within one level of
+/// the exact mean (exact for a flat area and for power-of-two ratios).
 extension PixelImage {
     func opaqueDownscaled(_ rect: PixelRect, width newWidth: Int, height newHeight: Int) -> PixelImage {
         precondition(channels == 3, "opaque downscale needs RGB")
         let xs = FixedAreaWeights(source: rect.width, target: newWidth)
-        let ys = FixedAreaWeights(source: rect.height, target: newHeight)
+        let ys = FixedAreaWeights(source: rect.height, target: newHeight, unit: 256)
         let rowBytes = rect.width * 3, stride = width * 3
         var out = [UInt8](repeating: 0, count: newWidth * newHeight * 3)
-        var row = [UInt32](repeating: 0, count: rowBytes)
+        var row = [UInt16](repeating: 0, count: rowBytes)
         pixels.withUnsafeBufferPointer { all in
         out.withUnsafeMutableBufferPointer { dst in
         row.withUnsafeMutableBufferPointer { acc in
@@ -23,25 +24,24 @@ extension PixelImage {
             let sum = acc.baseAddress!
             var d = 0
             for oy in 0..<newHeight {
-                // Rows: sum × 4096, then to a 16-bit fraction (value × 256) so the columns cannot overflow.
+                // Rows: value × 256.
                 var src = origin + yStart[oy] * stride
-                var w = yWeight[yOffset[oy]]
-                for i in 0..<rowBytes { sum[i] = UInt32(src[i]) &* w }
+                var w = UInt16(truncatingIfNeeded: yWeight[yOffset[oy]])
+                for i in 0..<rowBytes { sum[i] = UInt16(src[i]) &* w }
                 for k in 1..<yCount[oy] {
                     src = origin + (yStart[oy] + k) * stride
-                    w = yWeight[yOffset[oy] + k]
-                    for i in 0..<rowBytes { sum[i] &+= UInt32(src[i]) &* w }
+                    w = UInt16(truncatingIfNeeded: yWeight[yOffset[oy] + k])
+                    for i in 0..<rowBytes { sum[i] &+= UInt16(src[i]) &* w }
                 }
-                for i in 0..<rowBytes { sum[i] = (sum[i] &+ 8) &>> 4 }
-                // Columns: × 4096 again; 65280 × 4096 + 2^19 still fits in 32 bits.
+                // Columns: × 4096; 65280 × 4096 + 2^19 fits in 32 bits; value × 2^20.
                 for ox in 0..<newWidth {
                     var r: UInt32 = 1 << 19, g: UInt32 = 1 << 19, b: UInt32 = 1 << 19
                     var o = xStart[ox] * 3, wi = xOffset[ox]
                     for _ in 0..<xCount[ox] {
                         let wx = xWeight[wi]
-                        r &+= sum[o] &* wx
-                        g &+= sum[o + 1] &* wx
-                        b &+= sum[o + 2] &* wx
+                        r &+= UInt32(sum[o]) &* wx
+                        g &+= UInt32(sum[o + 1]) &* wx
+                        b &+= UInt32(sum[o + 2]) &* wx
                         o += 3
                         wi += 1
                     }
@@ -61,9 +61,9 @@ extension PixelImage {
 }
 
 /// For each target index, the first source index it covers, how many, and
-/// their weights in 1/4096: the fraction of the target's area each covers,
+/// their weights in 1/`unit`: the fraction of the target's area each covers,
 /// computed in integers and rounded so that every target's weights sum to
-/// exactly 4096 (a flat area keeps exactly its colour).
+/// exactly `unit` (a flat area keeps exactly its colour).
 struct FixedAreaWeights {
     private var starts: [Int] = []
     private var counts: [Int] = []
@@ -71,7 +71,7 @@ struct FixedAreaWeights {
     private var offsets: [Int] = []
     private var weights: [UInt32] = []
 
-    init(source: Int, target: Int) {
+    init(source: Int, target: Int, unit: Int = 4096) {
         precondition(target > 0 && target <= source, "downscale only: \(source) to \(target)")
         // In units of 1/target source pixel: source pixel s spans
         // [s·target, (s+1)·target), target t spans [t·source, (t+1)·source).
@@ -84,7 +84,7 @@ struct FixedAreaWeights {
             var covered = 0, given = 0
             for s in first...last {
                 covered += min(hi, (s + 1) * target) - max(lo, s * target)
-                let upTo = (covered * 4096 + source / 2) / source
+                let upTo = (covered * unit + source / 2) / source
                 weights.append(UInt32(upTo - given))
                 given = upTo
             }

@@ -33,6 +33,7 @@ public final class KeptThumbnails: @unchecked Sendable {
     /// the task folder) of task `taskID`.
     func keep(taskID: String, path: String, image: PixelImage, fileSize: Int) {
         let size = image.pixels.count
+        guard size <= budget else { return }
         lock.withLock {
             if let old = tasks[taskID]?[path] { bytes -= old.image.pixels.count }
             tasks[taskID]?[path] = nil
