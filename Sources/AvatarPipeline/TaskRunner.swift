@@ -97,6 +97,9 @@ public struct TaskRunner: Sendable {
         guard context.thumbSize > 0 else { return snapshot }
         var changed = false
         for p in snapshot.personas where p.state == .completed && p.imageCount > 0 {
+            // Every thumbnail there and stored, as the snapshot just read says: nothing to look at again.
+            if p.thumbnails.count == PersonaFiles(p.index).thumbnails.count && p.urls.baseThumb != nil
+                && p.urls.thumbs.count == 4 { continue }
             let t = Thumbnails(context: context, ws: ws, index: p.index, name: p.persona?.fullName ?? "persona \(p.index)")
             if try await t.complete() { changed = true }
         }
