@@ -26,9 +26,10 @@ public struct PipelineContext: Sendable {
     public var parse: @Sendable ([UInt8]) -> TaskSpec?
     /// Called after every transition and every finished persona (the index).
     public var onProgress: @Sendable (TaskWorkspace) async -> Void
-    /// Called when a task has finished, after result.json and before the
-    /// final rename, and by `refresh`: the task's page and contact sheet.
-    /// It must not throw: pages never break a task.
+    /// Called when a task has finished, while result.json is written and
+    /// before the final rename, and by `refresh`: the task's page and contact
+    /// sheet (the manifest it gets has no checksums). It must not throw:
+    /// pages never break a task.
     public var onFinish: @Sendable (TaskWorkspace, TaskSnapshot, ResultManifest) async -> Void
     /// Set when the processor is shutting down: no new step starts.
     public var stopping: StopFlag

@@ -58,27 +58,36 @@ public struct TaskRunner: Sendable {
         return String(format: "%.3f", Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
     }
 
-    /// Writes result.json (and error.json where something failed), the
+    /// Writes result.json (and error.json where something failed) and the
     /// task's page, then the final rename: completed when at least one
     /// persona succeeded.
     private func finish(_ ws: TaskWorkspace, snapshot: TaskSnapshot) async throws -> TaskStage {
         var snapshot = try await completeThumbnails(ws, snapshot: snapshot)
         let final: TaskStage = snapshot.succeeded > 0 ? .completed : .failed
         var manifest = ResultManifest(snapshot: snapshot, status: final, providers: providers)
-        if let digest = context.digest { try await manifest.recordChecksums(in: ws, digest: digest) }
-        try await JSONFiles.write(manifest, TaskFiles.result, in: ws)
-        let failures = snapshot.personas.compactMap(\.failure)
-        if failures.isEmpty {
-            try ws.remove(TaskFiles.error)
-        } else {
-            let message = final == .failed
-                ? "no persona succeeded (\(failures.count) of \(snapshot.total) failed); first: \(failures[0].message)"
-                : "\(failures.count) of \(snapshot.total) personas failed"
-            try await JSONFiles.write(TaskErrorReport(taskID: ws.taskID, stage: "pipeline", message: message,
-                                                      failures: failures), TaskFiles.error, in: ws)
-        }
         snapshot.keptThumbnails = context.keptThumbnails.take(ws.taskID)
-        await context.onFinish(ws, snapshot, manifest)
+        // The page and the contact sheet show none of result.json's checksums:
+        // they are made while the checksums are computed (both before the rename).
+        let (pageSnapshot, pageManifest) = (snapshot, manifest)
+        let pages = Task { await context.onFinish(ws, pageSnapshot, pageManifest) }
+        do {
+            if let digest = context.digest { try await manifest.recordChecksums(in: ws, digest: digest) }
+            try await JSONFiles.write(manifest, TaskFiles.result, in: ws)
+            let failures = snapshot.personas.compactMap(\.failure)
+            if failures.isEmpty {
+                try ws.remove(TaskFiles.error)
+            } else {
+                let message = final == .failed
+                    ? "no persona succeeded (\(failures.count) of \(snapshot.total) failed); first: \(failures[0].message)"
+                    : "\(failures.count) of \(snapshot.total) personas failed"
+                try await JSONFiles.write(TaskErrorReport(taskID: ws.taskID, stage: "pipeline", message: message,
+                                                          failures: failures), TaskFiles.error, in: ws)
+            }
+        } catch {
+            await pages.value
+            throw error
+        }
+        await pages.value
         try await ws.transition(to: final)
         context.logger.info("[Task \(ws.taskID)] \(final.rawValue): \(snapshot.succeeded) of \(snapshot.total) personas succeeded")
         await context.onProgress(ws)
