@@ -118,6 +118,38 @@ public protocol ObjectStore: Sendable {
     /// bytes again is harmless and may be skipped) and returns its public URL.
     func put(filePath: String, key: String, contentType: String) async throws -> String
 
+    /// Stores several files (each as `put` does) and returns their URLs in
+    /// order; a store may batch them (the local store syncs their folder
+    /// once). Throws the first failure; files stored before it stay stored.
+    func putAll(_ files: [StoredFile]) async throws -> [String]
+
     /// The public URL `key` has or will have.
     func publicURL(for key: String) -> String
+}
+
+/// One file for `ObjectStore.putAll`.
+public struct StoredFile: Sendable {
+    public var filePath: String
+    public var key: String
+    public var contentType: String
+
+    public init(filePath: String, key: String, contentType: String) {
+        self.filePath = filePath
+        self.key = key
+        self.contentType = contentType
+    }
+}
+
+extension ObjectStore {
+    /// Every file through `put`, in parallel.
+    public func putAll(_ files: [StoredFile]) async throws -> [String] {
+        try await withThrowingTaskGroup(of: (Int, String).self) { group in
+            for (k, file) in files.enumerated() {
+                group.addTask { (k, try await put(filePath: file.filePath, key: file.key, contentType: file.contentType)) }
+            }
+            var urls = [String](repeating: "", count: files.count)
+            for try await (k, url) in group { urls[k] = url }
+            return urls
+        }
+    }
 }

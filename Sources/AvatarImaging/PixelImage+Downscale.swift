@@ -1,7 +1,8 @@
 /// Area-averaging downscale (a box filter with fractional coverage): every
 /// output pixel is the mean of the source area it covers, each source pixel
 /// weighted by how much of it lies inside. Never nearest-neighbour, so fine
-/// detail (hair, edges) averages out instead of aliasing. Colour is averaged
+/// detail (hair, edges) averages out instead of aliasing. Opaque (RGB) images
+/// take the integer path (`opaqueDownscaled`); with alpha, colour is averaged
 /// premultiplied by alpha, so transparent pixels do not darken the edges, and
 /// alpha is kept.
 extension PixelImage {
@@ -16,46 +17,49 @@ extension PixelImage {
     /// A copy whose longest side is at most `longestSide`; the image itself
     /// when it already fits.
     public func downscaled(toFit longestSide: Int) -> PixelImage {
-        let (w, h) = Self.fittedSize(width: width, height: height, longestSide: longestSide)
-        guard w < width || h < height else { return self }
-        return downscaled(width: w, height: h)
+        downscaled(toFit: longestSide, in: bounds)
     }
 
-    /// Area-averaged to exactly `newWidth` x `newHeight` (each at most the current size).
+    /// The part `rect` of the image (clamped to it), downscaled so its longest
+    /// side is at most `longestSide`. An opaque image is read in place (no
+    /// crop copy first): how the split's parts become thumbnails.
+    public func downscaled(toFit longestSide: Int, in rect: PixelRect) -> PixelImage {
+        let r = rect.clamped(to: bounds)
+        let (w, h) = Self.fittedSize(width: r.width, height: r.height, longestSide: longestSide)
+        guard w < r.width || h < r.height else { return r == bounds ? self : cropped(to: r) }
+        if channels == 3 { return opaqueDownscaled(r, width: w, height: h) }
+        return (r == bounds ? self : cropped(to: r)).downscaled(width: w, height: h)
+    }
+
+    /// Area-averaged to exactly `newWidth` x `newHeight` (each at most the
+    /// current size). With alpha: in floats, or for a whole-number ratio
+    /// (1024 → 256) summing each block in integers.
     public func downscaled(width newWidth: Int, height newHeight: Int) -> PixelImage {
         precondition(newWidth > 0 && newHeight > 0 && newWidth <= width && newHeight <= height,
                      "downscale only: \(width)x\(height) to \(newWidth)x\(newHeight)")
+        if channels == 3 { return opaqueDownscaled(bounds, width: newWidth, height: newHeight) }
         if width % newWidth == 0 && height % newHeight == 0 {
             return boxDownscaled(kx: width / newWidth, ky: height / newHeight)
         }
-        let c = channels, hasAlpha = channels == 4
         let xs = AreaWeights(source: width, target: newWidth)
         let ys = AreaWeights(source: height, target: newHeight)
         // Pass 1: each source row to newWidth columns, premultiplied (r, g, b, a as one SIMD4).
         var rows = [SIMD4<Float>](repeating: .zero, count: height * newWidth)
-        var out = [UInt8](repeating: 0, count: newWidth * newHeight * c)
+        var out = [UInt8](repeating: 0, count: newWidth * newHeight * 4)
         pixels.withUnsafeBufferPointer { src in
         rows.withUnsafeMutableBufferPointer { mid in
         xs.withPointers { xStart, xCount, xIndex, xWeight in
             for y in 0..<height {
-                let srow = y * width * c
+                let srow = y * width * 4
                 var d = y * newWidth
                 for ox in 0..<newWidth {
                     var acc = SIMD4<Float>.zero
                     let first = xStart[ox]
-                    if hasAlpha {
-                        for t in first..<(first + xCount[ox]) {
-                            let o = srow + xIndex[t] * 4
-                            let alpha = Float(src[o + 3])
-                            let px = SIMD4<Float>(Float(src[o]), Float(src[o + 1]), Float(src[o + 2]), 255)
-                            acc += px * (xWeight[t] * alpha * (1 / 255))
-                        }
-                    } else {
-                        // Opaque: alpha is 255 everywhere, nothing to premultiply.
-                        for t in first..<(first + xCount[ox]) {
-                            let o = srow + xIndex[t] * 3
-                            acc += SIMD4<Float>(Float(src[o]), Float(src[o + 1]), Float(src[o + 2]), 255) * xWeight[t]
-                        }
+                    for t in first..<(first + xCount[ox]) {
+                        let o = srow + xIndex[t] * 4
+                        let alpha = Float(src[o + 3])
+                        let px = SIMD4<Float>(Float(src[o]), Float(src[o + 1]), Float(src[o + 2]), 255)
+                        acc += px * (xWeight[t] * alpha * (1 / 255))
                     }
                     mid[d] = acc
                     d += 1
@@ -79,20 +83,20 @@ extension PixelImage {
                     dst[d] = Self.byte(acc[0] * unpremultiply)
                     dst[d + 1] = Self.byte(acc[1] * unpremultiply)
                     dst[d + 2] = Self.byte(acc[2] * unpremultiply)
-                    if hasAlpha { dst[d + 3] = Self.byte(a) }
-                    d += c
+                    dst[d + 3] = Self.byte(a)
+                    d += 4
                 }
             }
         }
         }
         }
-        return PixelImage(width: newWidth, height: newHeight, channels: c, pixels: out)
+        return PixelImage(width: newWidth, height: newHeight, channels: 4, pixels: out)
     }
 
-    /// The same mean for a whole-number ratio (1024 → 256): each output
-    /// pixel sums a kx-by-ky block in integers, a few times faster.
+    /// The same mean for a whole-number ratio, with alpha: each output pixel
+    /// sums a kx-by-ky block in integers, a few times faster.
     func boxDownscaled(kx: Int, ky: Int) -> PixelImage {
-        let c = channels, hasAlpha = channels == 4
+        let c = 4
         let newWidth = width / kx, newHeight = height / ky, n = UInt32(kx * ky)
         var out = [UInt8](repeating: 0, count: newWidth * newHeight * c)
         var sums = [UInt32](repeating: 0, count: newWidth * 4)
@@ -106,7 +110,7 @@ extension PixelImage {
                     for ox in 0..<newWidth {
                         let a0 = ox * 4
                         for _ in 0..<kx {
-                            let alpha: UInt32 = hasAlpha ? UInt32(src[o + 3]) : 255
+                            let alpha = UInt32(src[o + 3])
                             acc[a0] &+= UInt32(src[o]) &* alpha
                             acc[a0 + 1] &+= UInt32(src[o + 1]) &* alpha
                             acc[a0 + 2] &+= UInt32(src[o + 2]) &* alpha
@@ -121,7 +125,7 @@ extension PixelImage {
                     for k in 0..<3 {
                         dst[d + k] = alphaSum > 0 ? UInt8(truncatingIfNeeded: (acc[a0 + k] + alphaSum / 2) / alphaSum) : 0
                     }
-                    if hasAlpha { dst[d + 3] = UInt8(truncatingIfNeeded: (alphaSum + n / 2) / n) }
+                    dst[d + 3] = UInt8(truncatingIfNeeded: (alphaSum + n / 2) / n)
                     d += c
                 }
             }

@@ -14,10 +14,14 @@ public enum ContactSheet {
     static let placeholder: UInt8 = 214
     static let placeholderMark: UInt8 = 188
 
-    /// The side of one cell for thumbnails of `thumbSize`: no wider than the
-    /// sheet allows for five.
+    /// The side of one cell for thumbnails of `thumbSize`: half of it, but
+    /// at least 128 px (the whole thumbnail when that is smaller), and no
+    /// wider than the sheet allows for five. A sheet is the overview; the
+    /// task page shows every thumbnail at full size. Half the side is a
+    /// quarter of the pixels to compose and compress (256 px thumbnails:
+    /// 128 px cells, a sheet 676 px wide).
     public static func cellSize(thumbSize: Int) -> Int {
-        min(max(16, thumbSize), (maxWidth - 6 * gutter) / 5)
+        min(max(16, min(thumbSize, max(128, thumbSize / 2))), (maxWidth - 6 * gutter) / 5)
     }
 
     /// How many rows fit on one sheet.
@@ -68,6 +72,16 @@ public enum ContactSheet {
         let ox = cellX + (cell - image.width) / 2, oy = cellY + (cell - image.height) / 2
         let c = image.channels
         image.pixels.withUnsafeBufferPointer { src in
+            if c == 3 {
+                // Opaque: each row is one copy.
+                let rowBytes = image.width * 3
+                for y in 0..<image.height {
+                    let d = ((oy + y) * width + ox) * 3
+                    UnsafeMutableRawPointer(canvas.baseAddress! + d)
+                        .copyMemory(from: src.baseAddress! + y * rowBytes, byteCount: rowBytes)
+                }
+                return
+            }
             for y in 0..<image.height {
                 var s = y * image.width * c
                 var d = ((oy + y) * width + ox) * 3

@@ -24,7 +24,9 @@ extension PersonaSteps {
         let png = image.png
         let thumb = try await BlockingPool.shared.run { try ImagingSteps.validateBase(png, size: size, thumbSize: thumbSize) }
         // The base and its thumbnail, made from the pixels just checked, with one sync of the folder.
-        try await ws.writeAll([(files.base, image.png)] + (thumb.map { [(files.thumbBase, $0)] } ?? []))
+        let thumbs = thumb.map { [(path: files.thumbBase, thumbnail: $0)] } ?? []
+        try await ws.writeAll([(files.base, image.png)] + thumbs.map { ($0.path, $0.thumbnail.png) })
+        context.keptThumbnails.keep(taskID: ws.taskID, thumbs)
         if let usage = image.usage { try await recordUsage { $0.base = usage } }
         return image.png
     }
@@ -56,7 +58,7 @@ extension PersonaSteps {
     }
 
     /// Step 5, with the variants' thumbnails made from the same pixels and
-    /// written with the images (the base's thumbnail comes after, from its file).
+    /// written with the images (and kept for the contact sheet).
     func splitGrid(_ grid: [UInt8]) async throws {
         guard !files.images.allSatisfy(ws.exists) else { return }
         log(.split, "splitting the grid into 4 images and trimming them")
@@ -65,8 +67,10 @@ extension PersonaSteps {
         let (images, thumbs) = try await BlockingPool.shared.run {
             try ImagingSteps.split(grid, tolerance: tolerance, thumbSize: thumbSize)
         }
+        let made = thumbs.enumerated().map { (path: files.thumb($0.offset), thumbnail: $0.element) }
         try await ws.writeAll(images.enumerated().map { (files.image($0.offset), $0.element) }
-                              + thumbs.enumerated().map { (files.thumb($0.offset), $0.element) })
+                              + made.map { ($0.path, $0.thumbnail.png) })
+        context.keptThumbnails.keep(taskID: ws.taskID, made)
     }
 
     /// Step 6: the four uploads go in parallel; each is idempotent, so a

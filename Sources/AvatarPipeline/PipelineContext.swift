@@ -19,13 +19,17 @@ public struct PipelineContext: Sendable {
     public var trimTolerance: Int
     /// Longest side of the thumbnails (AVATAR_THUMB_SIZE); 0: none.
     public var thumbSize: Int
+    /// This run's thumbnails, decoded, until their task's contact sheet
+    /// (handed to `onFinish` in the snapshot).
+    public var keptThumbnails: KeptThumbnails
     /// Turns task.json into a spec (for snapshots).
     public var parse: @Sendable ([UInt8]) -> TaskSpec?
     /// Called after every transition and every finished persona (the index).
     public var onProgress: @Sendable (TaskWorkspace) async -> Void
-    /// Called when a task has finished, after result.json and before the
-    /// final rename, and by `refresh`: the task's page and contact sheet.
-    /// It must not throw: pages never break a task.
+    /// Called when a task has finished, while result.json is written and
+    /// before the final rename, and by `refresh`: the task's page and contact
+    /// sheet (the manifest it gets has no checksums). It must not throw:
+    /// pages never break a task.
     public var onFinish: @Sendable (TaskWorkspace, TaskSnapshot, ResultManifest) async -> Void
     /// Set when the processor is shutting down: no new step starts.
     public var stopping: StopFlag
@@ -42,7 +46,8 @@ public struct PipelineContext: Sendable {
                 onProgress: @escaping @Sendable (TaskWorkspace) async -> Void = { _ in },
                 onFinish: @escaping @Sendable (TaskWorkspace, TaskSnapshot, ResultManifest) async -> Void = { _, _, _ in },
                 stopping: StopFlag = StopFlag(), redact: @escaping @Sendable (String) -> String = { $0 },
-                digest: (@Sendable (String) async throws -> String)? = nil, logger: Logger) {
+                digest: (@Sendable (String) async throws -> String)? = nil,
+                keptThumbnails: KeptThumbnails = KeptThumbnails(), logger: Logger) {
         self.personas = personas
         self.images = images
         self.store = store
@@ -51,6 +56,7 @@ public struct PipelineContext: Sendable {
         self.keyPrefix = keyPrefix
         self.trimTolerance = trimTolerance
         self.thumbSize = thumbSize
+        self.keptThumbnails = keptThumbnails
         self.parse = parse
         self.onProgress = onProgress
         self.onFinish = onFinish

@@ -58,26 +58,36 @@ public struct TaskRunner: Sendable {
         return String(format: "%.3f", Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
     }
 
-    /// Writes result.json (and error.json where something failed), the
+    /// Writes result.json (and error.json where something failed) and the
     /// task's page, then the final rename: completed when at least one
     /// persona succeeded.
     private func finish(_ ws: TaskWorkspace, snapshot: TaskSnapshot) async throws -> TaskStage {
-        let snapshot = try await completeThumbnails(ws, snapshot: snapshot)
+        var snapshot = try await completeThumbnails(ws, snapshot: snapshot)
         let final: TaskStage = snapshot.succeeded > 0 ? .completed : .failed
         var manifest = ResultManifest(snapshot: snapshot, status: final, providers: providers)
-        if let digest = context.digest { try await manifest.recordChecksums(in: ws, digest: digest) }
-        try await JSONFiles.write(manifest, TaskFiles.result, in: ws)
-        let failures = snapshot.personas.compactMap(\.failure)
-        if failures.isEmpty {
-            try ws.remove(TaskFiles.error)
-        } else {
-            let message = final == .failed
-                ? "no persona succeeded (\(failures.count) of \(snapshot.total) failed); first: \(failures[0].message)"
-                : "\(failures.count) of \(snapshot.total) personas failed"
-            try await JSONFiles.write(TaskErrorReport(taskID: ws.taskID, stage: "pipeline", message: message,
-                                                      failures: failures), TaskFiles.error, in: ws)
+        snapshot.keptThumbnails = context.keptThumbnails.take(ws.taskID)
+        // The page and the contact sheet show none of result.json's checksums:
+        // they are made while the checksums are computed (both before the rename).
+        let (pageSnapshot, pageManifest) = (snapshot, manifest)
+        let pages = Task { await context.onFinish(ws, pageSnapshot, pageManifest) }
+        do {
+            if let digest = context.digest { try await manifest.recordChecksums(in: ws, digest: digest) }
+            try await JSONFiles.write(manifest, TaskFiles.result, in: ws)
+            let failures = snapshot.personas.compactMap(\.failure)
+            if failures.isEmpty {
+                try ws.remove(TaskFiles.error)
+            } else {
+                let message = final == .failed
+                    ? "no persona succeeded (\(failures.count) of \(snapshot.total) failed); first: \(failures[0].message)"
+                    : "\(failures.count) of \(snapshot.total) personas failed"
+                try await JSONFiles.write(TaskErrorReport(taskID: ws.taskID, stage: "pipeline", message: message,
+                                                          failures: failures), TaskFiles.error, in: ws)
+            }
+        } catch {
+            await pages.value
+            throw error
         }
-        await context.onFinish(ws, snapshot, manifest)
+        await pages.value
         try await ws.transition(to: final)
         context.logger.info("[Task \(ws.taskID)] \(final.rawValue): \(snapshot.succeeded) of \(snapshot.total) personas succeeded")
         await context.onProgress(ws)
@@ -96,6 +106,9 @@ public struct TaskRunner: Sendable {
         guard context.thumbSize > 0 else { return snapshot }
         var changed = false
         for p in snapshot.personas where p.state == .completed && p.imageCount > 0 {
+            // Every thumbnail there and stored, as the snapshot just read says: nothing to look at again.
+            if p.thumbnails.count == PersonaFiles(p.index).thumbnails.count && p.urls.baseThumb != nil
+                && p.urls.thumbs.count == 4 { continue }
             let t = Thumbnails(context: context, ws: ws, index: p.index, name: p.persona?.fullName ?? "persona \(p.index)")
             if try await t.complete() { changed = true }
         }
@@ -110,11 +123,12 @@ public struct TaskRunner: Sendable {
     public func refresh(_ ws: TaskWorkspace) async throws {
         guard ws.stage.isTerminal else { return }
         let before = try await TaskSnapshot.read(from: ws, parse: context.parse)
-        let snapshot = try await completeThumbnails(ws, snapshot: before)
+        var snapshot = try await completeThumbnails(ws, snapshot: before)
         let old = (try? await JSONFiles.read(ResultManifest.self, TaskFiles.result, in: ws)) ?? nil
         let manifest = ResultManifest(snapshot: snapshot, status: ws.stage, providers: old?.providers ?? providers,
                                       finishedAt: old?.finishedAt)
         try await JSONFiles.write(manifest, TaskFiles.result, in: ws)
+        snapshot.keptThumbnails = context.keptThumbnails.take(ws.taskID)
         await context.onFinish(ws, snapshot, manifest)
         await context.onProgress(ws)
     }

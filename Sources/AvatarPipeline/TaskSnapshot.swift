@@ -14,6 +14,10 @@ public struct TaskSnapshot: Sendable {
     public var personas: [PersonaSnapshot]
     /// When task.json was written (its mtime survives the claim rename).
     public var createdAt: Date
+    /// Not from the folder: the thumbnails this run made, still decoded, by
+    /// path (what `onFinish` composes the contact sheet from before it
+    /// decodes any file). Empty when read from the folder.
+    public var keptThumbnails: [String: KeptThumbnails.Entry] = [:]
 
     public var succeeded: Int { personas.filter { $0.state == .completed }.count }
     public var failed: Int { personas.filter { $0.state == .failed }.count }

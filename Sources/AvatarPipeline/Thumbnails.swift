@@ -29,9 +29,10 @@ struct Thumbnails: Sendable {
         let size = context.thumbSize, jobs = sources
         do {
             let made = try await BlockingPool.shared.run {
-                try jobs.map { ($0.thumb, try ImagingSteps.thumbnail($0.png, longestSide: size)) }
+                try jobs.map { (path: $0.thumb, thumbnail: try ImagingSteps.thumbnail($0.png, longestSide: size)) }
             }
-            try await ws.writeAll(made.map { (path: $0.0, bytes: $0.1) })
+            try await ws.writeAll(made.map { (path: $0.path, bytes: $0.thumbnail.png) })
+            context.keptThumbnails.keep(taskID: ws.taskID, made)
             return made.count
         } catch let error where Failures.isPersonaFailure(error) {
             warn("thumbnails not made: \(error)")
@@ -51,16 +52,12 @@ struct Thumbnails: Sendable {
         let jobs: [(Int, String, String)] = (wantBase ? [(-1, files.thumbBase, "thumb_base.png")] : [])
             + (wantImages ? (0..<4).map { ($0, files.thumb($0), "thumb_\($0).png") } : [])
         do {
-            let found = try await withThrowingTaskGroup(of: (Int, String).self) { group in
-                for (k, path, file) in jobs {
-                    let abs = ws.absolutePath(path)
-                    let key = files.key(prefix: context.keyPrefix, taskID: ws.taskID, file: file)
-                    group.addTask { (k, try await store.put(filePath: abs, key: key, contentType: "image/png")) }
-                }
-                var found: [Int: String] = [:]
-                for try await (k, url) in group { found[k] = url }
-                return found
-            }
+            // One batch: the local store syncs the persona's folder once for all of them.
+            let urls = try await store.putAll(jobs.map { _, path, file in
+                StoredFile(filePath: ws.absolutePath(path), key: files.key(prefix: context.keyPrefix, taskID: ws.taskID, file: file),
+                           contentType: "image/png")
+            })
+            let found = Dictionary(uniqueKeysWithValues: zip(jobs.map(\.0), urls))
             if let b = found[-1] { out.baseThumb = b }
             if wantImages { out.thumbs = (0..<4).map { found[$0]! } }
         } catch let error where Failures.isPersonaFailure(error) {

@@ -8,6 +8,11 @@ extension AtomicFile {
     public struct Staged: Sendable {
         public let temp: String
         public let name: String
+
+        public init(temp: String, name: String) {
+            self.temp = temp
+            self.name = name
+        }
     }
 
     /// Writes `bytes` to a `.tmp-` name in the directory open as `dirfd` and fsyncs it.

@@ -18,13 +18,13 @@ struct TaskPageBuilder: Sendable {
             // The contact sheet is made from the thumbnails: none when they are off.
             var sheets: [(png: [UInt8], width: Int, height: Int)] = []
             if thumbSize > 0 {
-                let cell = ContactSheet.cellSize(thumbSize: thumbSize)
-                let rows: [[String?]] = snapshot.personas.map { p in
-                    p.state == .failed ? Array(repeating: nil, count: 5) : plan[p.index, default: []].map(\.shown)
+                let cell = ContactSheet.cellSize(thumbSize: thumbSize), kept = snapshot.keptThumbnails
+                let rows: [[SheetPicture?]] = snapshot.personas.map { p in
+                    p.state == .failed ? Array(repeating: nil, count: 5)
+                        : plan[p.index, default: []].map { Self.source($0, kept: kept, in: ws) }
                 }
-                let paths = rows.map { $0.map { $0.map(ws.absolutePath) } }
                 // Decoding, composing and encoding block: on the I/O pool.
-                sheets = try await BlockingPool.shared.run { try Self.sheets(paths, cell: cell) }
+                sheets = try await BlockingPool.shared.run { try Self.sheets(rows, cell: cell) }
             }
             var files = sheets.enumerated().map { (path: TaskFiles.contactSheet($0.offset + 1), bytes: $0.element.png) }
             var page = TaskPage(
@@ -79,13 +79,41 @@ struct TaskPageBuilder: Sendable {
         return PNGHeader.size(Array(data))
     }
 
-    /// Decodes each picture (an unreadable one becomes a placeholder) and
-    /// composes the sheets as PNGs.
-    static func sheets(_ rows: [[String?]], cell: Int) throws -> [(png: [UInt8], width: Int, height: Int)] {
+    /// Where the sheet gets a picture from: this run's pixels of a thumbnail
+    /// whose file is still the one written from them, else the file.
+    enum SheetPicture: Sendable {
+        case pixels(PixelImage)
+        case file(String)
+    }
+
+    static func source(_ picture: TaskPage.Picture, kept: [String: KeptThumbnails.Entry],
+                       in ws: TaskWorkspace) -> SheetPicture? {
+        guard let shown = picture.shown else { return nil }
+        let path = ws.absolutePath(shown)
+        if let entry = kept[shown], entry.image.width == picture.width, entry.image.height == picture.height,
+           fileSize(path) == entry.fileSize {
+            return .pixels(entry.image)
+        }
+        return .file(path)
+    }
+
+    static func fileSize(_ path: String) -> Int? {
+        var st = stat()
+        return stat(path, &st) == 0 ? Int(st.st_size) : nil
+    }
+
+    /// Decodes each picture not kept (an unreadable one becomes a
+    /// placeholder) and composes the sheets as PNGs.
+    static func sheets(_ rows: [[SheetPicture?]], cell: Int) throws -> [(png: [UInt8], width: Int, height: Int)] {
         let images: [[PixelImage?]] = rows.map { row in
-            row.map { path in
-                guard let path, let data = FileManager.default.contents(atPath: path) else { return nil }
-                return try? PNGCodec.decode(Array(data))
+            row.map { picture in
+                switch picture {
+                case .pixels(let image): return image
+                case .file(let path):
+                    guard let data = FileManager.default.contents(atPath: path) else { return nil }
+                    return try? PNGCodec.decode(Array(data))
+                case nil: return nil
+                }
             }
         }
         return try ContactSheet.compose(rows: images, cell: cell).map {

@@ -39,50 +39,81 @@ public struct LocalObjectStore: ObjectStore {
     /// - Throws: `ProviderError` (`.storage`, provider "local") for a bad key or
     ///   a failed link, copy, fsync or rename.
     public func put(filePath: String, key: String, contentType: String) async throws -> String {
-        try S3Keys.validate(key, provider: name)
-        let root = self.root
+        try await putAll([StoredFile(filePath: filePath, key: key, contentType: contentType)])[0]
+    }
+
+    /// Publishes several files as `put` does, in one job: the objects of one
+    /// folder are each copied and fsynced, renamed into place, then the
+    /// folder is fsynced once.
+    /// - Throws: as `put`; objects of a folder not yet renamed are removed.
+    public func putAll(_ files: [StoredFile]) async throws -> [String] {
+        for file in files { try S3Keys.validate(file.key, provider: name) }
+        let root = self.root, jobs = files.map { (source: $0.filePath, key: $0.key) }
         do {
-            try await pool.run { try Self.publish(filePath, key: key, root: root) }
+            try await pool.run { try Self.publish(jobs, root: root) }
         } catch let error as ProviderError {
             throw error
         } catch let error as SystemError where error.errno == ENOSPC || error.errno == EDQUOT {
             throw error // the disk, not the object: the processor pauses the task
         } catch {
-            throw ProviderError(.storage, provider: name, message: "cannot publish \(filePath) as \(key) in \(root): \(error)")
+            let what = files.count == 1 ? "\(files[0].filePath) as \(files[0].key)" : "\(files.count) files"
+            throw ProviderError(.storage, provider: name, message: "cannot publish \(what) in \(root): \(error)")
         }
-        return publicURL(for: key)
+        return files.map { publicURL(for: $0.key) }
     }
 
-    static func publish(_ source: String, key: String, root: String) throws {
-        var segments = key.split(separator: "/").map(String.init)
-        let file = segments.removeLast()
-        var folder = try openDirectory(AT_FDCWD, root, create: true)
-        for segment in segments {
-            folder = try openDirectory(folder.raw, segment, create: true, path: root) // the parent closes here
+    /// Publishes each file, folder by folder (in the order first named).
+    static func publish(_ files: [(source: String, key: String)], root: String) throws {
+        var folders: [[String]] = [], byFolder: [[String]: [(source: String, name: String)]] = [:]
+        for (source, key) in files {
+            var segments = key.split(separator: "/").map(String.init)
+            let name = segments.removeLast()
+            if byFolder[segments] == nil { folders.append(segments) }
+            byFolder[segments, default: []].append((source, name))
         }
-        let dirfd = folder.raw
-        // A copy cut short by a kill -9 leaves its temp file here; its writer is gone.
-        AtomicFile.removeOrphanTemporaries(in: dirfd, path: ([root] + segments).joined(separator: "/"))
+        for segments in folders { try publish(byFolder[segments]!, into: segments, root: root) }
+    }
 
+    /// Stages a copy of each file that is not already published with the
+    /// same bytes, then renames them all into place and fsyncs the folder once.
+    static func publish(_ files: [(source: String, name: String)], into segments: [String], root: String) throws {
+        var owned = try openDirectory(AT_FDCWD, root, create: true)
+        for segment in segments {
+            owned = try openDirectory(owned.raw, segment, create: true, path: root) // the parent closes here
+        }
+        let dirfd = owned.raw
+        let folder = ([root] + segments).joined(separator: "/")
+        // A copy cut short by a kill -9 leaves its temp file here; its writer is gone.
+        AtomicFile.removeOrphanTemporaries(in: dirfd, path: folder)
+
+        var staged: [AtomicFile.Staged] = []
+        do {
+            for (source, name) in files {
+                if let copy = try stage(source, as: name, in: dirfd, path: folder + "/" + name) { staged.append(copy) }
+            }
+        } catch {
+            AtomicFile.discard(staged, in: dirfd)
+            throw error
+        }
+        guard !staged.isEmpty else { return }
+        try AtomicFile.commit(staged, in: dirfd, dirPath: folder)
+    }
+
+    /// A fsynced copy of `source` under a temp name beside `name`; nil when
+    /// `name` already holds the same bytes in a file of its own.
+    static func stage(_ source: String, as name: String, in dirfd: Int32, path: String) throws -> AtomicFile.Staged? {
         let sourceFile = try Sys.openOwned(source, O_RDONLY)
         let src = sourceFile.raw
         let srcStat = try Sys.fstat(src, path: source)
-        if let existing = try Sys.lstatat(dirfd, file), (existing.st_mode & S_IFMT) == S_IFREG,
+        if let existing = try Sys.lstatat(dirfd, name), (existing.st_mode & S_IFMT) == S_IFREG,
            !(existing.st_dev == srcStat.st_dev && existing.st_ino == srcStat.st_ino),
            existing.st_size == srcStat.st_size {
-            let dst = try Sys.openOwned(dirfd, file, O_RDONLY | O_NOFOLLOW)
-            if try sameContent(src, dst.raw, size: Int64(srcStat.st_size), path: source) { return }
+            let dst = try Sys.openOwned(dirfd, name, O_RDONLY | O_NOFOLLOW)
+            if try sameContent(src, dst.raw, size: Int64(srcStat.st_size), path: source) { return nil }
         }
-
-        let temp = ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))-\(file)"
-        try copy(src, to: temp, in: dirfd, path: "\(root)/\(key)")
-        do {
-            try Sys.renameat(dirfd, temp, dirfd, file)
-        } catch {
-            try? Sys.unlinkat(dirfd, temp)
-            throw error
-        }
-        try Sys.fsync(dirfd, path: root)
+        let temp = ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))-\(name)"
+        try copy(src, to: temp, in: dirfd, path: path)
+        return AtomicFile.Staged(temp: temp, name: name)
     }
 
     /// Opens (creating if asked) a folder below `dirfd`, refusing symlinks.

@@ -31,6 +31,43 @@ struct DownscaleTests {
         #expect(out.pixels == [30, 30, 30, 150, 150, 150])
     }
 
+    @Test("an opaque image (the integer path) is within one level of the exact area mean at any ratio, and a part read in place equals the part cropped first")
+    func integerPath() {
+        var px: [UInt8] = []
+        for y in 0..<97 { for x in 0..<131 { px += [UInt8((x * 37 + y * 11) % 256), UInt8((x * x + y) % 256), UInt8((x ^ y) % 256)] } }
+        let image = PixelImage(width: 131, height: 97, channels: 3, pixels: px)
+        for (w, h) in [(64, 47), (50, 97), (131, 33), (13, 7), (1, 1)] {
+            let out = image.downscaled(width: w, height: h)
+            let exact = Self.areaMean(image, width: w, height: h)
+            let worst = zip(out.pixels, exact).map { abs(Double($0) - $1) }.max() ?? 0
+            #expect(worst <= 1, "\(w)x\(h): off by \(worst)")
+        }
+        let part = PixelRect(x: 17, y: 9, width: 88, height: 61)
+        #expect(image.downscaled(toFit: 40, in: part) == image.cropped(to: part).downscaled(toFit: 40))
+        #expect(image.downscaled(toFit: 200, in: part) == image.cropped(to: part), "a part that fits is its crop")
+    }
+
+    /// The exact mean (in doubles) each output channel should have.
+    static func areaMean(_ image: PixelImage, width w: Int, height h: Int) -> [Double] {
+        let sx = Double(image.width) / Double(w), sy = Double(image.height) / Double(h)
+        func cover(_ s: Int, _ lo: Double, _ hi: Double) -> Double { max(0, min(hi, Double(s + 1)) - max(lo, Double(s))) }
+        var out: [Double] = []
+        for oy in 0..<h {
+            for ox in 0..<w {
+                var sum = [0.0, 0.0, 0.0]
+                for y in Int(Double(oy) * sy)..<min(image.height, Int((Double(oy + 1) * sy).rounded(.up))) {
+                    let wy = cover(y, Double(oy) * sy, Double(oy + 1) * sy)
+                    for x in Int(Double(ox) * sx)..<min(image.width, Int((Double(ox + 1) * sx).rounded(.up))) {
+                        let wgt = wy * cover(x, Double(ox) * sx, Double(ox + 1) * sx)
+                        for c in 0..<3 { sum[c] += wgt * Double(image.pixels[image.offset(x: x, y: y) + c]) }
+                    }
+                }
+                out += sum.map { $0 / (sx * sy) }
+            }
+        }
+        return out
+    }
+
     @Test("alpha is kept and averaged; transparent pixels do not darken the colour")
     func alpha() {
         // Left half opaque red, right half fully transparent black.

@@ -52,6 +52,13 @@ struct GalleryEndToEndTests {
         let gallery = try await spool.runToEnd(["gallery"])
         #expect(gallery.status == 0)
         #expect(gallery.out == "file://\(spool.root)/index.html\n", "\(gallery.out)")
+
+        // The processor made the sheet from the thumbnails it kept in memory;
+        // `thumbnails` (another process) makes it again from their files: the same bytes.
+        let fromMemory = try #require(spool.read("\(folder)/contact-sheet.png"))
+        let again = try await spool.runToEnd(["thumbnails", id], env: ["AVATAR_THUMB_SIZE": "64"])
+        #expect(again.status == 0, "\(again.err)")
+        #expect(spool.read("\(folder)/contact-sheet.png") == fromMemory, "the sheet from kept pixels differs from the one from the files")
     }
 
     @Test("with AVATAR_THUMB_SIZE=0 no thumbnails are made; `thumbnails` backfills them (files, URLs, index, page), a second run changes nothing, a deleted image becomes a placeholder, and a page that cannot be written is logged without touching the task")
