@@ -14,14 +14,10 @@ public enum ContactSheet {
     static let placeholder: UInt8 = 214
     static let placeholderMark: UInt8 = 188
 
-    /// The side of one cell for thumbnails of `thumbSize`: half of it, but
-    /// at least 128 px (the whole thumbnail when that is smaller), and no
-    /// wider than the sheet allows for five. A sheet is the overview; the
-    /// task page shows every thumbnail at full size. Half the side is a
-    /// quarter of the pixels to compose and compress (256 px thumbnails:
-    /// 128 px cells, a sheet 676 px wide).
+    /// The side of one cell: the thumbnail's, so a face is as large on the
+    /// sheet as on the task page, and no wider than the sheet allows for five.
     public static func cellSize(thumbSize: Int) -> Int {
-        min(max(16, min(thumbSize, max(128, thumbSize / 2))), (maxWidth - 6 * gutter) / 5)
+        min(max(16, thumbSize), (maxWidth - 6 * gutter) / 5)
     }
 
     /// How many rows fit on one sheet.
