@@ -17,15 +17,13 @@ public struct LeasedImageProvider: ImageProvider {
     public var sizeRule: ImageSizeRule { inner.sizeRule }
 
     public func baseImage(prompt: String, persona: Persona, task: TaskSpec, index: Int) async throws -> GeneratedImage {
-        let lease = try leases.checked(task: task.taskID, "persona_\(index) base")
-        return try await RequestTag.$epoch.withValue(lease.epoch) {
+        try await leases.asHolder(of: task.taskID, "persona_\(index) base") {
             try await inner.baseImage(prompt: prompt, persona: persona, task: task, index: index)
         }
     }
 
     public func gridImage(base: [UInt8], prompt: String, persona: Persona, task: TaskSpec, index: Int) async throws -> GeneratedImage {
-        let lease = try leases.checked(task: task.taskID, "persona_\(index) grid")
-        return try await RequestTag.$epoch.withValue(lease.epoch) {
+        try await leases.asHolder(of: task.taskID, "persona_\(index) grid") {
             try await inner.gridImage(base: base, prompt: prompt, persona: persona, task: task, index: index)
         }
     }
@@ -44,28 +42,27 @@ public struct LeasedPersonaProvider: PersonaProvider {
     public var name: String { inner.name }
 
     public func persona(for task: TaskSpec, index: Int, avoiding: Set<String>) async throws -> Persona {
-        let lease = try leases.checked(task: task.taskID, "persona_\(index) data")
-        return try await RequestTag.$epoch.withValue(lease.epoch) {
+        try await leases.asHolder(of: task.taskID, "persona_\(index) data") {
             try await inner.persona(for: task, index: index, avoiding: avoiding)
         }
     }
 
     public func imagePrompt(for persona: Persona, task: TaskSpec, index: Int) async throws -> String {
-        let lease = try leases.checked(task: task.taskID, "persona_\(index) prompt")
-        return try await RequestTag.$epoch.withValue(lease.epoch) {
+        try await leases.asHolder(of: task.taskID, "persona_\(index) prompt") {
             try await inner.imagePrompt(for: persona, task: task, index: index)
         }
     }
 }
 
 extension LeaseManager {
-    /// The lease of `task` if it is this processor's and valid now.
-    /// - Throws: `LeaseLost` otherwise.
-    func checked(task id: String, _ what: String) throws -> TaskLease {
+    /// Runs one request for task `id` if its lease is this processor's and
+    /// valid now, with the task's epoch in the request's tag.
+    /// - Throws: `LeaseLost` otherwise, before anything is sent.
+    func asHolder<T: Sendable>(of id: String, _ what: String, _ request: () async throws -> T) async throws -> T {
         guard let lease = lease(forTask: id) else {
             throw LeaseLost(name: "task \(id)", reason: "this processor holds no lease on it")
         }
         try lease.check(.request, what)
-        return lease
+        return try await RequestTag.$epoch.withValue(lease.epoch) { try await request() }
     }
 }
