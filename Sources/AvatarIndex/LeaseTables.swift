@@ -16,17 +16,7 @@ public enum LeaseTables {
             task_id TEXT PRIMARY KEY,
             epoch BIGINT NOT NULL,
             holder TEXT NOT NULL,
-            acquired_at TIMESTAMPTZ NOT NULL,
-            released BOOLEAN NOT NULL DEFAULT false
-        )
-        """,
-        // Each processor's last confirmed heartbeat, in the server's clock,
-        // and how long after it the processor trusts its leases.
-        """
-        CREATE TABLE IF NOT EXISTS lease_holders (
-            holder TEXT PRIMARY KEY,
-            beat_at TIMESTAMPTZ NOT NULL,
-            trust_ms BIGINT NOT NULL
+            acquired_at TIMESTAMPTZ NOT NULL
         )
         """,
         """
@@ -40,6 +30,24 @@ public enum LeaseTables {
         """,
         "CREATE INDEX IF NOT EXISTS task_lease_events_task ON task_lease_events(task_id, epoch)",
     ]
+
+    /// v5: whether each task was given back cleanly, and each processor's
+    /// last confirmed heartbeat in the server's clock with how long after it
+    /// the processor trusts its leases (the next holder's wait).
+    static let trust: [String] = [
+        "ALTER TABLE task_leases ADD COLUMN IF NOT EXISTS released BOOLEAN NOT NULL DEFAULT false",
+        """
+        CREATE TABLE IF NOT EXISTS lease_holders (
+            holder TEXT PRIMARY KEY,
+            beat_at TIMESTAMPTZ NOT NULL,
+            trust_ms BIGINT NOT NULL
+        )
+        """,
+    ]
+
+    /// Makes (or upgrades) every table, as the index connection does: the
+    /// lease connection may be the first to reach a new database.
+    public static func migrate(_ s: PGSession) throws { try PostgresSchema.migrate(s) }
 
     /// The advisory-lock key of a task or claim: the first 8 bytes of
     /// SHA-256("avatar-spool lease " + name), as a signed 64-bit integer

@@ -69,6 +69,7 @@ enum PostgresSchema {
         // Leases (issue 13, PostgreSQL only): each task's epoch, incremented at
         // every takeover, and what happened to each lease (LeaseTables.swift).
         ("v4-leases", LeaseTables.schema),
+        ("v5-lease-trust", LeaseTables.trust),
     ]
 
     /// Applies the missing migrations in one transaction under an advisory

@@ -44,6 +44,7 @@ public final class LeaseManager: Ownership, @unchecked Sendable {
         connection = PGConnection(conninfo: conninfo, applicationName: "avatar-spool lease \(node):\(getpid())",
                                   options: timings.connectionOptions, onConnect: { s in
             for sql in timings.sessionSettings { try s.query(sql, context: "lease session") }
+            try LeaseTables.migrate(s)
             box.bump()
         })
         box.owner = self

@@ -48,6 +48,16 @@ struct LeaseTests {
         await BlockingPool.shared.run { a.releaseAll(); b.releaseAll() }
     }
 
+    @Test("the lease connection can be the first to reach a new database: it makes the tables itself")
+    func firstToConnect() async throws {
+        let url = try TestPostgres.database("lease_first")
+        let a = Self.manager(url, node: "a")
+        let lease = try #require(try await BlockingPool.shared.run { try a.acquire(.task("n1")) })
+        #expect(lease.epoch == 1)
+        #expect(try TestPostgres.psql(url, "SELECT count(*) FROM lease_holders") == "1\n")
+        await BlockingPool.shared.run { a.releaseAll() }
+    }
+
     @Test("index writes are fenced: a holder whose epoch was superseded is refused, an observer skips a held task")
     func fenced() async throws {
         let (url, index) = try await Self.migrated("lease_fence")

@@ -43,7 +43,7 @@ struct PostgresIndexTests {
         #expect(tasks == "pg-berlin|completed|3|3|0\npg-lagos|completed|2|2|0\n")
         // Our columns are nullable additions beside the old ones.
         let versions = try TestPostgres.psql(db, "SELECT version FROM schema_migrations ORDER BY version")
-        #expect(versions == "v1\nv2-thumbnails\nv3-cost\nv4-leases\n")
+        #expect(versions == "v1\nv2-thumbnails\nv3-cost\nv4-leases\nv5-lease-trust\n")
         let thumbs = try TestPostgres.psql(db, "SELECT count(*) FROM generation_results WHERE base_thumb_url LIKE '%thumb_base.png'")
         #expect(thumbs == "5\n")
     }
@@ -89,7 +89,7 @@ struct PostgresIndexTests {
             try await group.waitForAll()
         }
         let versions = try TestPostgres.psql(db, "SELECT version FROM schema_migrations ORDER BY version")
-        #expect(versions == "v1\nv2-thumbnails\nv3-cost\nv4-leases\n")
+        #expect(versions == "v1\nv2-thumbnails\nv3-cost\nv4-leases\nv5-lease-trust\n")
         // And the stores work: one writes, another reads.
         let task = IndexedTask(taskID: "m1", status: "completed", count: 1, personaParams: "{\"country\":\"PT\"}", imageParams: nil,
                                completedPersonas: 1, failedPersonas: 0, currentStep: "done", errorLog: nil, createdAt: Date(),
@@ -118,7 +118,7 @@ struct PostgresIndexTests {
         #expect(try await a.waitForExit(timeout: 120) == 0, "\(a.stderr.suffix(2000))")
         #expect(try await b.waitForExit(timeout: 120) == 0, "\(b.stderr.suffix(2000))")
         #expect(try TestPostgres.psql(db, "SELECT version || ':' || count(*) FROM schema_migrations GROUP BY version ORDER BY version")
-                == "v1:1\nv2-thumbnails:1\nv3-cost:1\nv4-leases:1\n")
+                == "v1:1\nv2-thumbnails:1\nv3-cost:1\nv4-leases:1\nv5-lease-trust:1\n")
         #expect(try TestPostgres.psql(db, "SELECT string_agg(task_id || '=' || status, ',' ORDER BY task_id) FROM generation_tasks")
                 == ids.sorted().map { "\($0)=completed" }.joined(separator: ",") + "\n")
         for p in [a, b] { #expect(!p.stderr.contains("index update failed") && !p.stderr.contains("rebuild failed"), "\(p.stderr.suffix(2000))") }
