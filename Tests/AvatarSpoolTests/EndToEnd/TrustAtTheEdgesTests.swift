@@ -187,6 +187,17 @@ extension EndToEnd {
             #expect(unreadable.err.contains("cannot read \(spool.root)/completed"), "\(unreadable.err)")
         }
 
+        @Test("a misspelt command is named as such, with the nearest one, before any option is judged")
+        func misspeltCommand() async throws {
+            let spool = try TempSpool("typo")
+            defer { spool.remove() }
+            let typo = try await spool.runToEnd(["statu"])
+            #expect(typo.status == 64)
+            #expect(typo.err.contains("'statu' is not an avatar-spool command. Did you mean 'status'?"), "\(typo.err)")
+            let none = try await spool.runToEnd(["xyzzy"])
+            #expect(none.status == 64 && !none.err.contains("Did you mean"), "\(none.err)")
+        }
+
         @Test("one rule for ids: submit refuses an id in use, status and retry find a task still in pending/")
         func oneRuleForIDs() async throws {
             let spool = try TempSpool("ids")
