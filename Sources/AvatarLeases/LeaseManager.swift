@@ -164,15 +164,12 @@ public final class LeaseManager: Ownership, @unchecked Sendable {
             guard let c = confirmed, c.generation == lease.generation else { return "no heartbeat confirmed on this connection" }
             let age = ContinuousClock.now - c.at
             if age > timings.validity {
-                return "no heartbeat confirmed for \(Self.seconds(age)) s (lease \(Int(timings.seconds)) s)" + (lastError.map { ": \($0)" } ?? "")
+                return "no heartbeat confirmed for \(String(format: "%.1f", age.inSeconds)) s (lease \(Int(timings.seconds)) s)" + (lastError.map { ": \($0)" } ?? "")
             }
             return nil
         }
     }
 
-    static func seconds(_ d: Duration) -> String {
-        String(format: "%.1f", Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
-    }
 
     // MARK: heartbeats
 
@@ -198,7 +195,7 @@ public final class LeaseManager: Ownership, @unchecked Sendable {
     }
 
     /// How long this processor trusts its leases after a beat, in ms (recorded with each beat).
-    var trustMs: Int { Int(timings.validity.components.seconds * 1000 + timings.validity.components.attoseconds / 1_000_000_000_000_000) }
+    var trustMs: Int { timings.validity.inMilliseconds }
 
     private func heartbeatLoop() {
         while lock.withLock({ running }) {
@@ -233,18 +230,15 @@ public final class LeaseManager: Ownership, @unchecked Sendable {
             // so a lease freed by the server ends here within milliseconds.
             let elapsed = ContinuousClock.now - started
             if elapsed < timings.heartbeat {
-                let waitMS = Int32(Self.interval(timings.heartbeat - elapsed) * 1000)
+                let waitMS = Int32((timings.heartbeat - elapsed).inSeconds * 1000)
                 if !connection.waitForServer(timeoutMS: waitMS) {
                     let left = timings.heartbeat - (ContinuousClock.now - started)
-                    if left > .zero { Thread.sleep(forTimeInterval: Self.interval(left)) }
+                    if left > .zero { Thread.sleep(forTimeInterval: left.inSeconds) }
                 }
             }
         }
     }
 
-    static func interval(_ d: Duration) -> TimeInterval {
-        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-    }
 
     /// Ends every held lease that is no longer valid: once each.
     func sweep() {

@@ -55,7 +55,7 @@ public struct TaskRunner: Sendable {
     /// Seconds since `start`, three decimals (for the stage timing lines `make bench` reads).
     static func seconds(since start: ContinuousClock.Instant) -> String {
         let d = ContinuousClock.now - start
-        return String(format: "%.3f", Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
+        return String(format: "%.3f", d.inSeconds)
     }
 
     /// Writes result.json (and error.json where something failed) and the

@@ -256,7 +256,7 @@ public final class Processor: Sendable {
                 // Taken over from a holder that did not give it back: it may
                 // still trust its lease for this long (a killed session or a
                 // restarted server frees the lock at once).
-                logger.notice("[Task \(id)] taken over (epoch \(token.epoch)); waiting \(Self.seconds(token.waitBeforeUse)) s until its previous holder's lease has surely ended")
+                logger.notice("[Task \(id)] taken over (epoch \(token.epoch)); waiting \(String(format: "%.1f", token.waitBeforeUse.inSeconds)) s until its previous holder's lease has surely ended")
                 try? await Task.sleep(for: token.waitBeforeUse)
                 if stopping.isRaised { return }
             }
@@ -270,10 +270,6 @@ public final class Processor: Sendable {
             logger.info("[Task \(id)] resuming from \(stage.rawValue)/ (no live processor holds it)")
             await runTask(folder, spec: spec)
         }
-    }
-
-    static func seconds(_ d: Duration) -> String {
-        String(format: "%.1f", Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
     }
 
     func runTask(_ folder: TaskFolder, spec: TaskSpec) async {

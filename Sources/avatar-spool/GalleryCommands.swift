@@ -1,5 +1,6 @@
 import ArgumentParser
 import AvatarSpool
+import AvatarSystem
 import Foundation
 
 struct GalleryCommand: AsyncParsableCommand {
@@ -23,7 +24,7 @@ struct GalleryCommand: AsyncParsableCommand {
             printError("the spool page could not be written (see the log above)")
             throw ExitCode(1)
         }
-        let ms = Double(written.elapsed.components.attoseconds) / 1e15 + Double(written.elapsed.components.seconds) * 1000
+        let ms = written.elapsed.inSeconds * 1000
         printError(String(format: "wrote %@: %d tasks, %d bytes in %.0f ms", services.spoolPage.path, written.tasks, written.bytes, ms))
         print(FileURL.of(path: services.spoolPage.path))
     }

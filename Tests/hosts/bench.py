@@ -15,12 +15,11 @@ import argparse
 import os
 import re
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from checks import REQUEST_ID  # noqa: E402
-from cluster import Cluster, install_signal_cleanup, remove_work  # noqa: E402
+from cluster import Cluster, remove_work, start_run  # noqa: E402
 
 
 def parse():
@@ -57,13 +56,7 @@ def wait(cond, timeout, poll=0.05):
 
 def main():
     a = parse()
-    install_signal_cleanup()
-    work = a.work or tempfile.mkdtemp(prefix="avatar-hosts-bench.")
-    os.makedirs(work, exist_ok=True)
-    t0 = time.time()
-
-    def log(line):
-        print(f"[bench +{time.time() - t0:6.1f}s] {line}", flush=True)
+    work, log, _ = start_run(a.work, "avatar-hosts-bench.", "bench")
 
     c = Cluster(a, work, log)
     ok = False

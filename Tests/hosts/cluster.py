@@ -7,6 +7,7 @@ import os
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 
 from netns import HostNetwork
@@ -149,3 +150,18 @@ def install_signal_cleanup():
 
 def remove_work(work):
     shutil.rmtree(work, ignore_errors=True)
+
+
+def start_run(work, prefix, tag):
+    """What every driver does first: cleanup on signals, its work folder
+    (WORK, or a new one in /tmp named PREFIX…), and a log that stamps each
+    line with `[TAG +seconds]` since now. Returns (work, log, t0)."""
+    install_signal_cleanup()
+    work = work or tempfile.mkdtemp(prefix=prefix)
+    os.makedirs(work, exist_ok=True)
+    t0 = time.time()
+
+    def log(line):
+        print(f"[{tag} +{time.time() - t0:6.1f}s] {line}", flush=True)
+
+    return work, log, t0

@@ -6,12 +6,11 @@ import argparse
 import os
 import random
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from checks import Checks, read_audit  # noqa: E402
-from cluster import Cluster, install_signal_cleanup, remove_work  # noqa: E402
+from cluster import Cluster, remove_work, start_run  # noqa: E402
 from faults import KINDS, Injector, plan  # noqa: E402
 
 
@@ -70,13 +69,7 @@ def parse():
 
 def main():
     a = parse()
-    install_signal_cleanup()
-    work = a.work or tempfile.mkdtemp(prefix="avatar-hosts.")
-    os.makedirs(work, exist_ok=True)
-    t0 = time.time()
-
-    def log(line):
-        print(f"[hosts +{time.time() - t0:6.1f}s] {line}", flush=True)
+    work, log, t0 = start_run(a.work, "avatar-hosts.", "hosts")
 
     replay = f"--seed {a.seed}" + ("" if a.kinds == KINDS else f" --kinds {','.join(a.kinds)}")
     log(f"seed {a.seed} (replay: scripts/hosts.sh {replay}); work folder {work}")
