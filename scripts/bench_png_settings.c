@@ -3,6 +3,10 @@
 // PNG filters, fastest of 7 runs each, and prints time and bytes.
 //   cc -O2 -o /tmp/png_settings scripts/bench_png_settings.c -lpng16 -lz
 //   python3 Tests/imaging/grid_corpus.py photo /tmp/grid.png && /tmp/png_settings /tmp/grid.png
+// With `small` after the file, it encodes the whole picture instead, with the
+// settings thumbnails and contact sheets choose between (PNGCompression's
+// split, drawnSmall, photo): how drawnSmall was chosen (README, "Seeing the results").
+//   /tmp/png_settings spool/completed/TASK/persona_1/thumb_0.png small
 #include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +34,16 @@ int main(int argc, char **argv) {
   png_image_begin_read_from_file(&im, argv[1]); im.format = PNG_FORMAT_RGB;
   unsigned char *px = malloc(PNG_IMAGE_SIZE(im)); png_image_finish_read(&im, NULL, px, 0, NULL);
   int W = im.width, stride = W*3; int cw = W/2 - 8, ch = im.height/2 - 8;
+  if (argc > 2 && strcmp(argv[2], "small") == 0) {
+    struct { const char *n; int f, s; } S[] = {
+      {"split (rle avg)", PNG_FILTER_AVG, Z_RLE}, {"drawnSmall (none)", PNG_FILTER_NONE, Z_DEFAULT_STRATEGY},
+      {"photo (huff avg)", PNG_FILTER_AVG, Z_HUFFMAN_ONLY},
+    };
+    for (int c = 0; c < 3; c++) { double best = 1e9; size_t n = 0;
+      for (int r = 0; r < 15; r++) { double t = now(); n = enc(px, W, im.height, stride, 1, S[c].f, S[c].s, 0); t = now() - t; if (t < best) best = t; }
+      printf("%-18s %6.2f ms %8zu\n", S[c].n, best*1000, n); }
+    return 0;
+  }
   struct { const char *n; int f, s, l, b; } C[] = {
     {"rle avg", PNG_FILTER_AVG, Z_RLE, 1, 0}, {"rle avg buf128k", PNG_FILTER_AVG, Z_RLE, 1, 131072},
     {"rle sub", PNG_FILTER_SUB, Z_RLE, 1, 0}, {"rle up", PNG_FILTER_UP, Z_RLE, 1, 0},

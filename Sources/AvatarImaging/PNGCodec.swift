@@ -64,11 +64,10 @@ public enum PNGCodec {
         return try take(rc: rc, out: out, size: size, msg: msg)
     }
 
-    /// Encodes the whole of `image` the way split parts are (zlib level 1 with
-    /// the strategy chosen by content: see `PNGCompression.forPart`): what
-    /// thumbnails and contact sheets use.
+    /// Encodes the whole of a small image (a thumbnail, a contact sheet) the
+    /// fastest way that stays small: see `PNGCompression.forSmall`.
     public static func encodeFast(_ image: PixelImage) throws -> [UInt8] {
-        try encode(image, rect: image.bounds, compression: .forPart(of: image, image.bounds))
+        try encode(image, rect: image.bounds, compression: .forSmall(image))
     }
 
     /// Encodes the part `rect` of `image` straight from its buffer (no crop
@@ -126,11 +125,31 @@ public struct PNGCompression: Sendable, Equatable {
     public static let photo = PNGCompression(level: 1, filters: Int32(CPNG_FILTER_AVG),
                                              strategy: Int32(CPNG_STRATEGY_HUFFMAN_ONLY))
 
+    /// What thumbnails and contact sheets of drawn art are written with:
+    /// level 1, no filter, zlib's default strategy. On a 256-px thumbnail and
+    /// a contact sheet of them a sixth to a quarter faster than `split`, and
+    /// 5–10 % larger (`scripts/bench_png_settings.c small`; README, "Seeing
+    /// the results"). Photo-like pictures keep `photo`, which no filter would
+    /// make half again as large.
+    public static let drawnSmall = PNGCompression(level: 1, filters: Int32(CPNG_FILTER_NONE),
+                                                  strategy: Int32(CPNG_STRATEGY_DEFAULT))
+
     /// `photo` for a part where almost no pixel repeats its left neighbour
     /// (under 10 % of every eighth row), `split` otherwise.
     public static func forPart(of image: PixelImage, _ rect: PixelRect) -> PNGCompression {
+        isPhotoLike(image, rect) ? photo : split
+    }
+
+    /// `photo` for a photo-like picture, `drawnSmall` otherwise.
+    public static func forSmall(_ image: PixelImage) -> PNGCompression {
+        isPhotoLike(image, image.bounds) ? photo : drawnSmall
+    }
+
+    /// Whether almost no pixel of `rect` repeats its left neighbour (under
+    /// 10 % of every eighth row): noise everywhere, as in a photo.
+    static func isPhotoLike(_ image: PixelImage, _ rect: PixelRect) -> Bool {
         let r = rect.clamped(to: image.bounds)
-        guard r.width > 1, r.height > 0 else { return split }
+        guard r.width > 1, r.height > 0 else { return false }
         var same = 0, total = 0
         let ch = image.channels
         image.pixels.withUnsafeBufferPointer { px in
@@ -145,6 +164,6 @@ public struct PNGCompression: Sendable, Equatable {
                 }
             }
         }
-        return same * 10 < total ? photo : split
+        return same * 10 < total
     }
 }

@@ -18,37 +18,27 @@ extension PixelImage {
         pixels.withUnsafeBufferPointer { all in
         out.withUnsafeMutableBufferPointer { dst in
         row.withUnsafeMutableBufferPointer { acc in
-        xs.withPointers { xStart, xCount, xOffset, xWeight in
-        ys.withPointers { yStart, yCount, yOffset, yWeight in
+        xs.withPointers { xStart, xWeight in
+        ys.withPointers { yStart, yWeight in
             let origin = all.baseAddress! + offset(x: rect.x, y: rect.y)
             let sum = acc.baseAddress!
-            var d = 0
             for oy in 0..<newHeight {
-                // Rows: value × 256.
-                var src = origin + yStart[oy] * stride
-                var w = UInt16(truncatingIfNeeded: yWeight[yOffset[oy]])
-                for i in 0..<rowBytes { sum[i] = UInt16(src[i]) &* w }
-                for k in 1..<yCount[oy] {
-                    src = origin + (yStart[oy] + k) * stride
-                    w = UInt16(truncatingIfNeeded: yWeight[yOffset[oy] + k])
-                    for i in 0..<rowBytes { sum[i] &+= UInt16(src[i]) &* w }
+                // Rows: value × 256; a zero weight (padding) is skipped.
+                let first = origin + yStart[oy] * stride, w = yWeight.baseAddress! + oy * ys.taps
+                let w0 = UInt16(truncatingIfNeeded: w[0])
+                for i in 0..<rowBytes { sum[i] = UInt16(first[i]) &* w0 }
+                for k in 1..<ys.taps where w[k] != 0 {
+                    let src = first + k * stride, wk = UInt16(truncatingIfNeeded: w[k])
+                    for i in 0..<rowBytes { sum[i] &+= UInt16(src[i]) &* wk }
                 }
-                // Columns: × 4096; 65280 × 4096 + 2^19 fits in 32 bits; value × 2^20.
-                for ox in 0..<newWidth {
-                    var r: UInt32 = 1 << 19, g: UInt32 = 1 << 19, b: UInt32 = 1 << 19
-                    var o = xStart[ox] * 3, wi = xOffset[ox]
-                    for _ in 0..<xCount[ox] {
-                        let wx = xWeight[wi]
-                        r &+= UInt32(sum[o]) &* wx
-                        g &+= UInt32(sum[o + 1]) &* wx
-                        b &+= UInt32(sum[o + 2]) &* wx
-                        o += 3
-                        wi += 1
-                    }
-                    dst[d] = UInt8(truncatingIfNeeded: r &>> 20)
-                    dst[d + 1] = UInt8(truncatingIfNeeded: g &>> 20)
-                    dst[d + 2] = UInt8(truncatingIfNeeded: b &>> 20)
-                    d += 3
+                // Columns, with the window's width a constant where it is common
+                // (4: 1024 → 256; 5: a trimmed part of about 1000 → 256), so the
+                // compiler unrolls the taps: a quarter faster.
+                let line = dst.baseAddress! + oy * newWidth * 3
+                switch xs.taps {
+                case 4: Self.columns(sum, into: line, count: newWidth, starts: xStart, weights: xWeight, taps: 4)
+                case 5: Self.columns(sum, into: line, count: newWidth, starts: xStart, weights: xWeight, taps: 5)
+                default: Self.columns(sum, into: line, count: newWidth, starts: xStart, weights: xWeight, taps: xs.taps)
                 }
             }
         }
@@ -58,47 +48,70 @@ extension PixelImage {
         }
         return PixelImage(width: newWidth, height: newHeight, channels: 3, pixels: out)
     }
+
+    /// One output row from the summed source rows: × 4096, so a value is × 2^20;
+    /// 65280 × 4096 + 2^19 fits in 32 bits.
+    @inline(__always)
+    private static func columns(_ sum: UnsafeMutablePointer<UInt16>, into line: UnsafeMutablePointer<UInt8>, count: Int,
+                                starts: UnsafeBufferPointer<Int>, weights: UnsafeBufferPointer<UInt32>, taps: Int) {
+        var d = 0
+        for ox in 0..<count {
+            var r: UInt32 = 1 << 19, g: UInt32 = 1 << 19, b: UInt32 = 1 << 19
+            let p0 = sum + starts[ox] &* 3, w = weights.baseAddress! + ox &* taps
+            for k in 0..<taps {
+                let wk = w[k], p = p0 + 3 &* k
+                r &+= UInt32(p[0]) &* wk
+                g &+= UInt32(p[1]) &* wk
+                b &+= UInt32(p[2]) &* wk
+            }
+            line[d] = UInt8(truncatingIfNeeded: r &>> 20)
+            line[d &+ 1] = UInt8(truncatingIfNeeded: g &>> 20)
+            line[d &+ 2] = UInt8(truncatingIfNeeded: b &>> 20)
+            d &+= 3
+        }
+    }
 }
 
-/// For each target index, the first source index it covers, how many, and
-/// their weights in 1/`unit`: the fraction of the target's area each covers,
-/// computed in integers and rounded so that every target's weights sum to
-/// exactly `unit` (a flat area keeps exactly its colour).
+/// For each target index, the first source index of its window and the
+/// window's weights in 1/`unit`: the fraction of the target's area each
+/// source index covers, computed in integers and rounded so that every
+/// target's weights sum to exactly `unit` (a flat area keeps exactly its
+/// colour). Every window has the same width, `taps`, padded with zero
+/// weights, so the loops over it have a fixed length.
 struct FixedAreaWeights {
+    /// The window's width: the most source indices one target covers.
+    private(set) var taps = 1
     private var starts: [Int] = []
-    private var counts: [Int] = []
-    /// Where each target's weights begin in `weights`.
-    private var offsets: [Int] = []
+    /// `taps` weights per target.
     private var weights: [UInt32] = []
 
     init(source: Int, target: Int, unit: Int = 4096) {
         precondition(target > 0 && target <= source, "downscale only: \(source) to \(target)")
         // In units of 1/target source pixel: source pixel s spans
         // [s·target, (s+1)·target), target t spans [t·source, (t+1)·source).
+        var windows: [(first: Int, weights: [UInt32])] = []
         for t in 0..<target {
             let lo = t * source, hi = lo + source
             let first = lo / target, last = (hi - 1) / target
-            starts.append(first)
-            counts.append(last - first + 1)
-            offsets.append(weights.count)
-            var covered = 0, given = 0
+            var covered = 0, given = 0, ws: [UInt32] = []
             for s in first...last {
                 covered += min(hi, (s + 1) * target) - max(lo, s * target)
                 let upTo = (covered * unit + source / 2) / source
-                weights.append(UInt32(upTo - given))
+                ws.append(UInt32(upTo - given))
                 given = upTo
             }
+            windows.append((first, ws))
+            taps = max(taps, ws.count)
+        }
+        for (first, ws) in windows {
+            // Near the far edge a window starts earlier, so it stays inside the source.
+            let start = min(first, source - taps), lead = first - start
+            starts.append(start)
+            weights += [UInt32](repeating: 0, count: lead) + ws + [UInt32](repeating: 0, count: taps - lead - ws.count)
         }
     }
 
-    func withPointers<R>(_ body: (UnsafeBufferPointer<Int>, UnsafeBufferPointer<Int>, UnsafeBufferPointer<Int>,
-                                  UnsafeBufferPointer<UInt32>) -> R) -> R {
-        starts.withUnsafeBufferPointer { s in
-            counts.withUnsafeBufferPointer { c in
-                offsets.withUnsafeBufferPointer { o in
-                    weights.withUnsafeBufferPointer { w in body(s, c, o, w) }
-                }
-            }
-        }
+    func withPointers<R>(_ body: (UnsafeBufferPointer<Int>, UnsafeBufferPointer<UInt32>) -> R) -> R {
+        starts.withUnsafeBufferPointer { s in weights.withUnsafeBufferPointer { w in body(s, w) } }
     }
 }

@@ -14,10 +14,17 @@ public enum ContactSheet {
     static let placeholder: UInt8 = 214
     static let placeholderMark: UInt8 = 188
 
-    /// The side of one cell: the thumbnail's, so a face is as large on the
-    /// sheet as on the task page, and no wider than the sheet allows for five.
+    /// The side of a cell when thumbnails are larger: half the default
+    /// thumbnail (an exact 2:1 area average of it). The sheet is the batch at
+    /// a glance and a file to share: a 10-persona sheet is 676 x 1346 px, about
+    /// a screen, with faces, expressions and glasses plain to see; the task
+    /// page shows each picture larger, and links the full-size images.
+    public static let preferredCell = 128
+
+    /// The side of one cell: `preferredCell`, or the thumbnail's side when
+    /// smaller; never wider than the sheet allows for five.
     public static func cellSize(thumbSize: Int) -> Int {
-        min(max(16, thumbSize), (maxWidth - 6 * gutter) / 5)
+        min(max(16, thumbSize), preferredCell, (maxWidth - 6 * gutter) / 5)
     }
 
     /// How many rows fit on one sheet.

@@ -90,8 +90,8 @@ struct PagesTests {
         #expect(sheets.allSatisfy { $0.width <= ContactSheet.maxWidth && $0.height <= ContactSheet.maxHeight })
         #expect(sheets[1].height == 2 * (cell + ContactSheet.gutter) + ContactSheet.gutter)
         #expect(ContactSheet.cellSize(thumbSize: 1024) * 5 + 6 * ContactSheet.gutter <= ContactSheet.maxWidth)
-        // Cells: the thumbnail's side, no wider than five fit.
-        #expect([64, 128, 200, 256, 600].map { ContactSheet.cellSize(thumbSize: $0) } == [64, 128, 200, 256, 402])
+        // Cells: 128 px, or the thumbnail's side when smaller.
+        #expect([64, 128, 200, 256, 600].map { ContactSheet.cellSize(thumbSize: $0) } == [64, 128, 128, 128, 128])
         // Row 0, cell 0 holds the face; row 1 is a placeholder (grey, not red).
         let g = ContactSheet.gutter
         #expect(sheets[0].rgb(x: g + cell / 2, y: g + cell / 2) == (200, 30, 30))
