@@ -65,9 +65,13 @@ public enum PNGCodec {
     }
 
     /// Encodes the whole of a small image (a thumbnail, a contact sheet) the
-    /// fastest way that stays small: see `PNGCompression.forSmall`.
-    public static func encodeFast(_ image: PixelImage) throws -> [UInt8] {
-        try encode(image, rect: image.bounds, compression: .forSmall(image))
+    /// fastest way that stays small: `PNGCompression.photo` for a photo-like
+    /// picture, `drawnSmall` otherwise.
+    /// `photoLike`: what `PNGCompression.isPhotoLike` said of the picture it
+    /// was made from, when known (a split part), else it is asked here.
+    public static func encodeFast(_ image: PixelImage, photoLike: Bool? = nil) throws -> [UInt8] {
+        let photo = photoLike ?? PNGCompression.isPhotoLike(image, image.bounds)
+        return try encode(image, rect: image.bounds, compression: photo ? .photo : .drawnSmall)
     }
 
     /// Encodes the part `rect` of `image` straight from its buffer (no crop
@@ -140,14 +144,9 @@ public struct PNGCompression: Sendable, Equatable {
         isPhotoLike(image, rect) ? photo : split
     }
 
-    /// `photo` for a photo-like picture, `drawnSmall` otherwise.
-    public static func forSmall(_ image: PixelImage) -> PNGCompression {
-        isPhotoLike(image, image.bounds) ? photo : drawnSmall
-    }
-
     /// Whether almost no pixel of `rect` repeats its left neighbour (under
     /// 10 % of every eighth row): noise everywhere, as in a photo.
-    static func isPhotoLike(_ image: PixelImage, _ rect: PixelRect) -> Bool {
+    public static func isPhotoLike(_ image: PixelImage, _ rect: PixelRect) -> Bool {
         let r = rect.clamped(to: image.bounds)
         guard r.width > 1, r.height > 0 else { return false }
         var same = 0, total = 0

@@ -25,9 +25,11 @@ enum ImagingSteps {
     static func split(_ png: [UInt8], tolerance: Int, thumbSize: Int = 0) throws -> (images: [[UInt8]], thumbs: [Thumbnail]) {
         let grid = try PNGCodec.decode(png)
         let parts = try GridSplitter.layout(of: grid, tolerance: tolerance).parts
-        let images = try parts.map { try PNGCodec.encode(grid, rect: $0, compression: .forPart(of: grid, $0)) }
+        let photoLike = parts.map { PNGCompression.isPhotoLike(grid, $0) }
+        let images = try zip(parts, photoLike).map { try PNGCodec.encode(grid, rect: $0, compression: $1 ? .photo : .split) }
         // Thumbnails are extras: if one cannot be made here, it is made from the file later.
-        let thumbs = thumbSize > 0 ? ((try? parts.map { try thumbnail(grid, part: $0, longestSide: thumbSize) }) ?? []) : []
+        let thumbs = thumbSize > 0
+            ? ((try? zip(parts, photoLike).map { try thumbnail(grid, part: $0, longestSide: thumbSize, photoLike: $1) }) ?? []) : []
         return (images, thumbs)
     }
 
@@ -43,11 +45,11 @@ enum ImagingSteps {
     }
 
     /// A thumbnail of `part` of `image` (all of it by default): longest side
-    /// at most `longestSide`, area-averaged, alpha kept. Encoded like split
-    /// parts (level 1, strategy by content): thumbnails are small, and a
-    /// higher level costs more time than it saves bytes.
-    static func thumbnail(_ image: PixelImage, part: PixelRect? = nil, longestSide: Int) throws -> Thumbnail {
+    /// at most `longestSide`, area-averaged, alpha kept, encoded by
+    /// `PNGCodec.encodeFast` (`photoLike`: what the split found of the part).
+    static func thumbnail(_ image: PixelImage, part: PixelRect? = nil, longestSide: Int,
+                          photoLike: Bool? = nil) throws -> Thumbnail {
         let small = image.downscaled(toFit: longestSide, in: part ?? image.bounds)
-        return Thumbnail(image: small, png: try PNGCodec.encodeFast(small))
+        return Thumbnail(image: small, png: try PNGCodec.encodeFast(small, photoLike: photoLike))
     }
 }
