@@ -2,17 +2,17 @@
 # Part of `make bench` (issue 8):
 #  a. what thumbnails and the contact sheet add to a 10-persona builtin task
 #     at 1024x1024: the same task with AVATAR_THUMB_SIZE=256 and =0 (no
-#     thumbnails, no sheet), alternating, 5 runs each; medians; target <= 1.10.
+#     thumbnails, no sheet), alternating, 9 runs each; medians; target <= 1.10.
 #     Each run gets a new spool; all are removed after the last run. (Removing
 #     the previous run's spool just before a timed run made every file the run
 #     created cost more: on an ext4 without a journal, as on this machine, the
 #     inode allocator skips each inode freed in the last minute, ~0.3 ms a file.)
 #  b. the spool page for 10 000 tasks (index rows inserted directly): time to
-#     query, render and write it atomically, 5 runs; median; target <= 200 ms, < 2 MB.
+#     query, render and write it atomically, 9 runs; median; target <= 200 ms, < 2 MB.
 set -euo pipefail
 BIN="${1:-.build/release/avatar-spool}"
 WORK="${2:-$(mktemp -d /tmp/avatar-bench-gallery.XXXXXX)}"
-RUNS="${GALLERY_BENCH_RUNS:-5}"
+RUNS="${GALLERY_BENCH_RUNS:-9}"
 
 echo "== 4. thumbnails + contact sheet on a 10-persona builtin task (1024x1024), $RUNS runs each"
 python3 - "$BIN" "$WORK" "$RUNS" <<'PY'

@@ -131,8 +131,8 @@ public struct PNGCompression: Sendable, Equatable {
 
     /// What thumbnails and contact sheets of drawn art are written with:
     /// level 1, no filter, zlib's default strategy. On a 256-px thumbnail and
-    /// a contact sheet of them a sixth to a quarter faster than `split`, and
-    /// 5–10 % larger (`scripts/bench_png_settings.c small`; README, "Seeing
+    /// a contact sheet of them a tenth to a quarter faster than `split`, and
+    /// within 6 % of its size (`scripts/bench_png_settings.c small`; README, "Seeing
     /// the results"). Photo-like pictures keep `photo`, which no filter would
     /// make half again as large.
     public static let drawnSmall = PNGCompression(level: 1, filters: Int32(CPNG_FILTER_NONE),
