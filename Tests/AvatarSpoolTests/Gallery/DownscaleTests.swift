@@ -42,6 +42,15 @@ struct DownscaleTests {
             let worst = zip(out.pixels, exact).map { abs(Double($0) - $1) }.max() ?? 0
             #expect(worst <= 1, "\(w)x\(h): off by \(worst)")
         }
+        // The windows' widths the column loop unrolls (2: 2:1, 4: 4:1, 5: about 3.9:1) and others.
+        var big: [UInt8] = []
+        for y in 0..<200 { for x in 0..<256 { big += [UInt8((x * 7 + y * 3) % 256), UInt8((x * y) % 256), UInt8(x % 2 == 0 ? 255 : 0)] } }
+        let wide = PixelImage(width: 256, height: 200, channels: 3, pixels: big)
+        for (w, h) in [(128, 100), (64, 50), (66, 51), (250, 190), (51, 40)] {
+            let out = wide.downscaled(width: w, height: h)
+            let worst = zip(out.pixels, Self.areaMean(wide, width: w, height: h)).map { abs(Double($0) - $1) }.max() ?? 0
+            #expect(worst <= 1, "256x200 to \(w)x\(h): off by \(worst)")
+        }
         let part = PixelRect(x: 17, y: 9, width: 88, height: 61)
         #expect(image.downscaled(toFit: 40, in: part) == image.cropped(to: part).downscaled(toFit: 40))
         #expect(image.downscaled(toFit: 200, in: part) == image.cropped(to: part), "a part that fits is its crop")
