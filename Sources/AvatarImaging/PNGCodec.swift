@@ -71,7 +71,7 @@ public enum PNGCodec {
     /// was made from, when known (a split part), else it is asked here.
     public static func encodeFast(_ image: PixelImage, photoLike: Bool? = nil) throws -> [UInt8] {
         let photo = photoLike ?? PNGCompression.isPhotoLike(image, image.bounds)
-        return try encode(image, rect: image.bounds, compression: photo ? .photo : .drawnSmall)
+        return try encode(image, rect: image.bounds, compression: .forSmall(photoLike: photo))
     }
 
     /// Encodes the part `rect` of `image` straight from its buffer (no crop
@@ -141,8 +141,14 @@ public struct PNGCompression: Sendable, Equatable {
     /// `photo` for a part where almost no pixel repeats its left neighbour
     /// (under 10 % of every eighth row), `split` otherwise.
     public static func forPart(of image: PixelImage, _ rect: PixelRect) -> PNGCompression {
-        isPhotoLike(image, rect) ? photo : split
+        forPart(photoLike: isPhotoLike(image, rect))
     }
+
+    /// A split part's setting once `isPhotoLike` has been asked.
+    public static func forPart(photoLike: Bool) -> PNGCompression { photoLike ? photo : split }
+
+    /// A thumbnail's or contact sheet's setting once `isPhotoLike` has been asked.
+    public static func forSmall(photoLike: Bool) -> PNGCompression { photoLike ? photo : drawnSmall }
 
     /// Whether almost no pixel of `rect` repeats its left neighbour (under
     /// 10 % of every eighth row): noise everywhere, as in a photo.

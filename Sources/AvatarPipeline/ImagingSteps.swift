@@ -26,7 +26,7 @@ enum ImagingSteps {
         let grid = try PNGCodec.decode(png)
         let parts = try GridSplitter.layout(of: grid, tolerance: tolerance).parts
         let photoLike = parts.map { PNGCompression.isPhotoLike(grid, $0) }
-        let images = try zip(parts, photoLike).map { try PNGCodec.encode(grid, rect: $0, compression: $1 ? .photo : .split) }
+        let images = try zip(parts, photoLike).map { try PNGCodec.encode(grid, rect: $0, compression: .forPart(photoLike: $1)) }
         // Thumbnails are extras: if one cannot be made here, it is made from the file later.
         let thumbs = thumbSize > 0
             ? ((try? zip(parts, photoLike).map { try thumbnail(grid, part: $0, longestSide: thumbSize, photoLike: $1) }) ?? []) : []

@@ -310,40 +310,13 @@ extension Reliability {
 }
 
 /// Tests/fakes/webhook_receiver.py on 127.0.0.1, for one test.
-final class WebhookReceiver: Sendable {
-    let port: Int
-    let process: Process
-    let stdin: Pipe
+struct WebhookReceiver: Sendable {
+    let fake: PythonFake
+    var port: Int { fake.port }
 
     init(secret: String, log: String, failFirst: Int) async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", ProcessSupport.packageRoot + "/Tests/fakes/webhook_receiver.py", secret, log, String(failFirst)]
-        let out = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardInput = input
-        try process.run()
-        let handle = out.fileHandleForReading
-        let line = await BlockingPool.shared.run { () -> String in
-            var bytes: [UInt8] = []
-            while true {
-                let chunk = handle.readData(ofLength: 1)
-                if chunk.isEmpty || chunk.first == 10 { break }
-                bytes.append(chunk.first!)
-            }
-            return String(decoding: bytes, as: UTF8.self)
-        }
-        guard line.hasPrefix("PORT "), let port = Int(line.dropFirst(5)) else {
-            process.terminate()
-            throw SpoolTestError("webhook_receiver.py did not print its port (got \(line.debugDescription))")
-        }
-        self.port = port
-        self.process = process
-        self.stdin = input
+        fake = try await PythonFake.start("webhook_receiver.py", [secret, log, String(failFirst)])
     }
 
-    func stop() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        try? stdin.fileHandleForWriting.close()
-    }
+    func stop() { fake.stop() }
 }

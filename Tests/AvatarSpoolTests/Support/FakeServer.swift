@@ -3,15 +3,12 @@ import AvatarSystem
 import Foundation
 import Testing
 
-/// A fake remote API (Tests/fakes/fake_api.py) running as a real HTTP server
-/// on 127.0.0.1, for one test. Start it with `FakeServer.with { … }`, which
-/// terminates it at the end; the script also exits when our end of its stdin
-/// closes, so a crashed test run leaves nothing behind.
+/// A fake remote API (Tests/fakes/fake_api.py, a `PythonFake`) running as a
+/// real HTTP server on 127.0.0.1, for one test. Start it with
+/// `FakeServer.with { … }`, which terminates it at the end.
 final class FakeServer: Sendable {
-    let port: Int
-    let process: Process
-    /// Keeps the script's stdin open for its lifetime.
-    let stdin: Pipe
+    let fake: PythonFake
+    var port: Int { fake.port }
     /// A client of its own for /_control and /_stats.
     let control = CurlHTTPClient(maxInFlight: 2)
 
@@ -19,34 +16,8 @@ final class FakeServer: Sendable {
     var openAIBase: String { baseURL + "/v1" }
     var flowiseURL: String { baseURL + "/api/v1/prediction/test-flow" }
 
-    static let scriptPath = ProcessSupport.packageRoot + "/Tests/fakes/fake_api.py"
-
     private init(arguments: [String]) async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.scriptPath] + arguments
-        let out = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardInput = input
-        try process.run()
-        let handle = out.fileHandleForReading
-        // Reading blocks: do it on a dedicated thread, not the cooperative pool.
-        let line = await BlockingPool.shared.run { () -> String in
-            var bytes: [UInt8] = []
-            while true {
-                let chunk = handle.readData(ofLength: 1)
-                if chunk.isEmpty || chunk.first == 10 { break }
-                bytes.append(chunk.first!)
-            }
-            return String(decoding: bytes, as: UTF8.self)
-        }
-        guard line.hasPrefix("PORT "), let port = Int(line.dropFirst(5)) else {
-            process.terminate()
-            throw FakeServerError(message: "fake_api.py did not print its port (got \(line.debugDescription))")
-        }
-        self.port = port
-        self.process = process
-        self.stdin = input
+        fake = try await PythonFake.start("fake_api.py", arguments)
     }
 
     /// Starts a fake, runs `body`, terminates the fake.
@@ -56,12 +27,7 @@ final class FakeServer: Sendable {
         return try await body(server)
     }
 
-    /// Kills the fake (SIGKILL, so a blocked signal mask cannot stop it) and
-    /// does not wait: waiting would block the cooperative pool.
-    func stop() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        try? stdin.fileHandleForWriting.close()
-    }
+    func stop() { fake.stop() }
 
     /// Queues fault-injection actions (see fake_api.py) and resets the counters.
     func script(_ actions: [[String: Any]], resetStats: Bool = true) async throws {
@@ -100,9 +66,4 @@ final class FakeServer: Sendable {
             body: .bytes(Array(body))))
         #expect(response.status == 200)
     }
-}
-
-struct FakeServerError: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
 }
