@@ -65,7 +65,7 @@ let package = Package(
             "AvatarDomain", "AvatarTask", "AvatarImaging", "AvatarSystem", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         // pages, contact sheets and export tables: what a person looks at
-        .target(name: "AvatarPages", dependencies: ["AvatarDomain", "AvatarImaging"], swiftSettings: strict),
+        .target(name: "AvatarPages", dependencies: ["AvatarDomain", "AvatarImaging", "AvatarTask"], swiftSettings: strict),
         .target(name: "AvatarProviders", dependencies: [
             "AvatarDomain", "AvatarTask", "AvatarSystem", "AvatarImaging", "AvatarHTTP", "AvatarSpend", "AvatarConfig",
             .product(name: "Logging", package: "swift-log"),

@@ -1,3 +1,4 @@
+import AvatarTask
 import Foundation
 
 /// Rows of named text cells as CSV (RFC 4180: CRLF line ends, every field
@@ -35,7 +36,7 @@ public struct ExportTable: Sendable {
             var fields: [String] = []
             for (i, name) in columns.enumerated() {
                 let v = i < row.count ? row[i] : nil
-                fields.append(Self.jsonString(name) + ":" + (v.map(Self.jsonString) ?? "null"))
+                fields.append(JSONValue.quote(name) + ":" + (v.map(JSONValue.quote) ?? "null"))
             }
             out += "{" + fields.joined(separator: ",") + "}\n"
         }
@@ -45,22 +46,5 @@ public struct ExportTable: Sendable {
     static func csvField(_ s: String) -> String {
         guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else { return s }
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20 || u.value == 0x2028 || u.value == 0x2029:
-                out += String(format: "\\u%04x", u.value)
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        return out + "\""
     }
 }

@@ -79,6 +79,11 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
 
+    /// `s` as a JSON string literal: control characters, DEL and the line
+    /// separators U+2028/U+2029 (line breaks to JavaScript) escaped. The one
+    /// JSON quoting of hand-built JSON (log lines, JSON Lines exports, messages).
+    public static func quote(_ s: String) -> String { quoteForMessage(s, limit: .max) }
+
     /// `s` in double quotes with control characters escaped, cut to 60 characters.
     public static func quoteForMessage(_ s: String, limit: Int = 60) -> String {
         var out = "\""
@@ -93,7 +98,7 @@ public enum JSONValue: Sendable, Equatable {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
+                if scalar.value < 0x20 || scalar.value == 0x7F || scalar.value == 0x2028 || scalar.value == 0x2029 {
                     out += "\\u" + hex4(scalar.value)
                 } else {
                     out.unicodeScalars.append(scalar)

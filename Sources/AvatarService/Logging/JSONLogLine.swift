@@ -1,3 +1,4 @@
+import AvatarTask
 import Foundation
 import Logging
 
@@ -21,7 +22,7 @@ public enum JSONLogLine {
         for (key, value) in metadata.sorted(by: { $0.key < $1.key }) where !reserved.contains(key) {
             fields.append((key, value))
         }
-        return "{" + fields.map { "\(quote($0.0)):\(quote($0.1))" }.joined(separator: ",") + "}"
+        return "{" + fields.map { "\(JSONValue.quote($0.0)):\(JSONValue.quote($0.1))" }.joined(separator: ",") + "}"
     }
 
     /// "[Task t1] [Anna Weber] Step 3/7: …" → ("t1", "Anna Weber", "3").
@@ -46,22 +47,5 @@ public enum JSONLogLine {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter.string(from: date)
-    }
-
-    /// A JSON string literal.
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }
